@@ -1,0 +1,72 @@
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { NotImplemented } from '../core/errors.js';
+
+export type Compression = 'none' | 'gzip' | 'zstd';
+
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
+const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
+/** Bytes needed to tell the formats apart. */
+const PEEK_BYTES = 4;
+
+/** Tells compression from the first bytes of a blob; anything unknown is taken as plain. */
+export function detectCompression(head: Buffer): Compression {
+  if (head.length >= GZIP_MAGIC.length && head.subarray(0, GZIP_MAGIC.length).equals(GZIP_MAGIC)) return 'gzip';
+  if (head.length >= ZSTD_MAGIC.length && head.subarray(0, ZSTD_MAGIC.length).equals(ZSTD_MAGIC)) return 'zstd';
+  return 'none';
+}
+
+/**
+ * The uncompressed bytes of `source`, whatever its compression. Only the first few
+ * bytes are held back to sniff the format; the rest streams with backpressure.
+ * Destroying the result destroys `source`. zstd fails the stream with NotImplemented
+ * since Node 20's zlib has no zstd.
+ */
+export function decompressStream(source: Readable): Readable {
+  const out = Readable.from(decompressed(source), { objectMode: false });
+  // A generator parked on a pending read never sees return(), so close the source from here.
+  out.once('close', () => {
+    if (!source.readableEnded) source.destroy();
+  });
+  return out;
+}
+
+async function* decompressed(source: Readable): AsyncGenerator<Buffer> {
+  const it: AsyncIterator<Buffer> = source[Symbol.asyncIterator]();
+  try {
+    const head: Buffer[] = [];
+    let headLen = 0;
+    let ended = false;
+    while (headLen < PEEK_BYTES) {
+      const r = await it.next();
+      if (r.done === true) {
+        ended = true;
+        break;
+      }
+      const chunk = toBuffer(r.value);
+      head.push(chunk);
+      headLen += chunk.length;
+    }
+    const first = Buffer.concat(head);
+    const replay = async function* (): AsyncGenerator<Buffer> {
+      if (first.length > 0) yield first;
+      if (ended) return;
+      for (let r = await it.next(); r.done !== true; r = await it.next()) yield toBuffer(r.value);
+    };
+    const kind = detectCompression(first);
+    if (kind === 'zstd') throw new NotImplemented('zstd-compressed layers are not supported (Node 20 has no zstd decoder)');
+    if (kind === 'none') {
+      yield* replay();
+      return;
+    }
+    // pipeline (not pipe) so a failing source fails the gunzip side we read from.
+    const gunzip = pipeline(Readable.from(replay(), { objectMode: false }), createGunzip(), () => {});
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } finally {
+    if (!source.readableEnded) source.destroy();
+  }
+}
+
+function toBuffer(chunk: unknown): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+}

@@ -1,0 +1,66 @@
+import { Command, CommanderError } from 'commander';
+import { ApiError, ConnectError } from '../client/transport.js';
+import { createContext, resolveHost } from './context.js';
+import { registerVersion } from './commands/system/version.js';
+import { registerInfo } from './commands/system/info.js';
+import { registerImageLs } from './commands/image/ls.js';
+import { registerImport } from './commands/image/import.js';
+import { registerLoad } from './commands/image/load.js';
+import { registerSave } from './commands/image/save.js';
+import { registerTag } from './commands/image/tag.js';
+import { registerRmi } from './commands/image/rm.js';
+import { registerHistory } from './commands/image/history.js';
+import { registerImageInspect, inspectImagesAction } from './commands/image/inspect.js';
+import { registerImagePrune } from './commands/image/prune.js';
+import { TemplateError } from './format/template.js';
+
+export function buildProgram(): Command {
+  const program = new Command('berth');
+  program
+    .description('A Docker-compatible container engine')
+    .option('-H, --host <socket>', 'Daemon socket to connect to (env BERTH_HOST, DOCKER_HOST)')
+    .option('-D, --debug', 'Enable debug mode')
+    .version('0.1.0', '-v, --version', 'Print version information and quit')
+    .showHelpAfterError(false)
+    .exitOverride();
+  const ctx = createContext(() => resolveHost(program.opts<{ host?: string }>().host));
+
+  registerVersion(program, ctx);
+  registerInfo(program, ctx);
+  const image = program.command('image').description('Manage images').exitOverride();
+  registerImageLs(program, image, ctx);
+  registerImport(program, image, ctx);
+  registerLoad(program, image, ctx);
+  registerSave(program, image, ctx);
+  registerTag(program, image, ctx);
+  registerRmi(program, image, ctx);
+  registerHistory(program, image, ctx);
+  registerImageInspect(image, ctx);
+  registerImagePrune(image, ctx);
+  program
+    .command('inspect')
+    .description('Return low-level information on Berth objects')
+    .argument('<NAME|ID...>')
+    .option('-f, --format <string>', 'Format output using a custom template')
+    .action(inspectImagesAction(ctx));
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+/** Runs the CLI; errors are printed as Docker prints them, with its exit codes. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return err.exitCode === 0 ? 0 : 125;
+    }
+    if (err instanceof ApiError) process.stderr.write(`Error response from daemon: ${err.message}\n`);
+    else if (err instanceof ConnectError || err instanceof TemplateError) process.stderr.write(`${err.message}\n`);
+    else process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

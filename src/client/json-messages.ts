@@ -1,0 +1,25 @@
+import type { IncomingMessage } from 'node:http';
+import type { JsonMessage } from '../core/wire/images.js';
+import { ApiError } from './transport.js';
+
+/** Reads Docker's JSON message stream; an in-band `error` ends it with an ApiError. */
+export async function* jsonMessages(res: IncomingMessage): AsyncGenerator<JsonMessage> {
+  let buf = '';
+  for await (const chunk of res) {
+    buf += (chunk as Buffer).toString('utf8');
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl).trim();
+      buf = buf.slice(nl + 1);
+      if (!line) continue;
+      const msg = JSON.parse(line) as JsonMessage;
+      if (msg.error) throw new ApiError(500, msg.error);
+      yield msg;
+    }
+  }
+  if (buf.trim()) {
+    const msg = JSON.parse(buf) as JsonMessage;
+    if (msg.error) throw new ApiError(500, msg.error);
+    yield msg;
+  }
+}

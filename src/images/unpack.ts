@@ -1,0 +1,92 @@
+import { pipeline } from 'node:stream/promises';
+import { randomBytes } from 'node:crypto';
+import type { Digest } from '../core/digest.js';
+import type { Descriptor } from '../core/descriptor.js';
+import { InvalidArgument, NotFound, messageOf } from '../core/errors.js';
+import { applyLayer, decompressStream, DigestStream } from '../archive/index.js';
+import { KeyedMutex } from '../util/mutex.js';
+import type { ImageDeps } from './deps.js';
+import type { LayerRecord } from './image-record.js';
+import { chainIds as computeChainIds } from './chain-id.js';
+
+const unpackLock = new KeyedMutex();
+
+async function committed(deps: ImageDeps, chainId: Digest): Promise<boolean> {
+  try {
+    const info = await deps.snapshots.stat(chainId);
+    return info.kind === 'committed';
+  } catch (err) {
+    if (err instanceof NotFound) return false;
+    throw err;
+  }
+}
+
+/**
+ * Makes sure every layer of an image exists as a committed snapshot named by its
+ * chain ID, unpacking the missing ones from the content store. Each layer is
+ * unpacked once and shared by every image that has it. The uncompressed stream
+ * is hashed while it is applied: a layer whose DiffID does not match the config
+ * is removed again and the unpack fails, so a snapshot named by a chain ID always
+ * holds exactly that content.
+ */
+export async function unpackLayers(
+  deps: ImageDeps,
+  layers: readonly Descriptor[],
+  diffIds: readonly Digest[],
+  signal?: AbortSignal,
+): Promise<LayerRecord[]> {
+  if (layers.length !== diffIds.length) {
+    throw new InvalidArgument(`image has ${layers.length} layers but its config lists ${diffIds.length} diff IDs`);
+  }
+  const chains = computeChainIds(diffIds);
+  const out: LayerRecord[] = [];
+  for (let i = 0; i < layers.length; i++) {
+    const chainId = chains[i]!;
+    const layer = layers[i]!;
+    const parent = i > 0 ? chains[i - 1] : undefined;
+    const rec = await unpackLock.run(chainId, async () => {
+      const known = deps.store.layer(chainId);
+      if (known && (await committed(deps, chainId))) return known;
+      if (await committed(deps, chainId)) {
+        const usage = await deps.snapshots.usage(chainId);
+        return { chainId, diffId: diffIds[i]!, size: usage.size };
+      }
+      return unpackOne(deps, layer, diffIds[i]!, chainId, parent, signal);
+    });
+    out.push(rec);
+  }
+  return out;
+}
+
+async function unpackOne(
+  deps: ImageDeps,
+  layer: Descriptor,
+  diffId: Digest,
+  chainId: Digest,
+  parent: Digest | undefined,
+  signal?: AbortSignal,
+): Promise<LayerRecord> {
+  const key = `extract-${randomBytes(8).toString('hex')}-${chainId}`;
+  await deps.snapshots.prepare(key, parent);
+  try {
+    const upper = await deps.snapshots.upperDir(key);
+    const hasher = new DigestStream();
+    const blob = await deps.content.read(layer.digest);
+    const applied = applyLayer(hasher, upper, { signal, whiteouts: 'overlay' });
+    await Promise.all([pipeline(decompressStream(blob), hasher, { signal }).catch((err: unknown) => {
+      hasher.destroy(err instanceof Error ? err : new Error(messageOf(err)));
+      throw err;
+    }), applied]);
+    const actual = hasher.digest();
+    if (actual !== diffId) {
+      throw new InvalidArgument(`layer ${layer.digest} has diff ID ${actual}, but the image config says ${diffId}`);
+    }
+    const usage = await deps.snapshots.usage(key);
+    await deps.snapshots.commit(chainId, key);
+    deps.logger.debug('unpacked layer', { digest: layer.digest, chainId });
+    return { chainId, diffId, size: usage.size };
+  } catch (err) {
+    await deps.snapshots.remove(key).catch(() => undefined);
+    throw err;
+  }
+}
