@@ -4,10 +4,19 @@ import type { Digest } from '../core/digest.js';
 import { isDigest } from '../core/digest.js';
 import { NotFound, InvalidArgument } from '../core/errors.js';
 import type { Reference } from '../core/reference.js';
-import { formatReference, parseReference, isShortIdCandidate } from '../core/reference.js';
+import { familiarString, formatReference, parseReference, isShortIdCandidate } from '../core/reference.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { KeyedMutex } from '../util/mutex.js';
 import type { ImageRecord, LayerRecord } from './image-record.js';
+
+/** Docker names a missing image by its normalised familiar form (`nosuch:latest`). */
+function displayName(nameOrId: string): string {
+  try {
+    return familiarString(parseReference(nameOrId));
+  } catch {
+    return nameOrId;
+  }
+}
 
 interface IndexFile {
   version: 1;
@@ -86,7 +95,7 @@ export class ImageStore {
    */
   resolve(nameOrId: string): Digest {
     const id = this.tryResolve(nameOrId);
-    if (!id) throw new NotFound(`No such image: ${nameOrId}`);
+    if (!id) throw new NotFound(`No such image: ${displayName(nameOrId)}`);
     return id;
   }
 

@@ -1,9 +1,8 @@
-import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import type { Digest } from '../core/digest.js';
 import type { Descriptor } from '../core/descriptor.js';
-import { InvalidArgument, NotFound, messageOf } from '../core/errors.js';
-import { applyLayer, decompressStream, DigestStream } from '../archive/index.js';
+import { InvalidArgument, NotFound } from '../core/errors.js';
+import { applyLayer } from '../archive/index.js';
 import { KeyedMutex } from '../util/mutex.js';
 import type { ImageDeps } from './deps.js';
 import type { LayerRecord } from './image-record.js';
@@ -70,14 +69,8 @@ async function unpackOne(
   await deps.snapshots.prepare(key, parent);
   try {
     const upper = await deps.snapshots.upperDir(key);
-    const hasher = new DigestStream();
-    const blob = await deps.content.read(layer.digest);
-    const applied = applyLayer(hasher, upper, { signal, whiteouts: 'overlay' });
-    await Promise.all([pipeline(decompressStream(blob), hasher, { signal }).catch((err: unknown) => {
-      hasher.destroy(err instanceof Error ? err : new Error(messageOf(err)));
-      throw err;
-    }), applied]);
-    const actual = hasher.digest();
+    // applyLayer hashes the uncompressed stream as it extracts: that hash is the DiffID.
+    const { diffId: actual } = await applyLayer(await deps.content.read(layer.digest), upper, { signal, whiteouts: 'overlay', logger: deps.logger });
     if (actual !== diffId) {
       throw new InvalidArgument(`layer ${layer.digest} has diff ID ${actual}, but the image config says ${diffId}`);
     }

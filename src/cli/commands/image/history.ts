@@ -6,14 +6,15 @@ import { goTime, humanSize, timeAgo } from '../../format/units.js';
 const HEADERS = { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT' };
 
 export function registerHistory(program: Command, image: Command, ctx: CliContext): void {
-  const action = async (name: string, opts: { human?: boolean; noTrunc?: boolean; quiet?: boolean; format?: string }) => {
+  const action = async (name: string, opts: { human?: boolean; trunc?: boolean; quiet?: boolean; format?: string }) => {
     const items = await ctx.client().imageHistory(name);
     const human = opts.human !== false;
+    const noTrunc = opts.trunc === false;
     const rows = items.map((h) => {
       let createdBy = h.CreatedBy.replace(/\t/g, ' ');
-      if (!opts.noTrunc && createdBy.length > 45) createdBy = createdBy.slice(0, 44) + '…';
+      if (!noTrunc && createdBy.length > 45) createdBy = createdBy.slice(0, 44) + '…';
       return {
-        ID: h.Id === '<missing>' || opts.noTrunc ? h.Id : h.Id.replace(/^sha256:/, '').slice(0, 12),
+        ID: h.Id === '<missing>' || noTrunc ? h.Id : h.Id.replace(/^sha256:/, '').slice(0, 12),
         CreatedSince: human ? timeAgo(h.Created) : new Date(h.Created * 1000).toISOString(),
         CreatedAt: goTime(h.Created),
         CreatedBy: createdBy,

@@ -9,7 +9,7 @@ interface LsOptions {
   all?: boolean;
   quiet?: boolean;
   digests?: boolean;
-  noTrunc?: boolean;
+  trunc?: boolean;
   filter?: string[];
   format?: string;
 }
@@ -27,7 +27,8 @@ const HEADERS = {
 
 /** One row per repository:tag, `<none>` for untagged ones, as `docker images` prints. */
 function rowsOf(img: ImageSummary, opts: LsOptions) {
-  const id = opts.noTrunc ? img.Id : img.Id.replace(/^sha256:/, '').slice(0, 12);
+  const noTrunc = opts.trunc === false;
+  const id = noTrunc ? img.Id : img.Id.replace(/^sha256:/, '').slice(0, 12);
   const base = {
     ID: id,
     CreatedSince: timeAgo(img.Created),
@@ -52,8 +53,9 @@ export function imagesAction(ctx: CliContext) {
     const filters = filtersFrom(opts.filter);
     if (repository) (filters.reference ??= []).push(repository);
     const images = await ctx.client().imageList({ all: opts.all, filters, digests: opts.digests });
+    const noTrunc = opts.trunc === false;
     if (opts.quiet) {
-      const ids = [...new Set(images.map((i) => (opts.noTrunc ? i.Id : i.Id.replace(/^sha256:/, '').slice(0, 12))))];
+      const ids = [...new Set(images.map((i) => (noTrunc ? i.Id : i.Id.replace(/^sha256:/, '').slice(0, 12))))];
       ctx.out(ids.map((i) => i + '\n').join(''));
       return;
     }
