@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { InvalidArgument, NotFound } from '../core/errors.js';
 import { API_VERSION, MIN_API_VERSION, apiVersionNumber } from '../core/version.js';
 import type { Logger } from '../util/logger.js';
@@ -31,6 +32,14 @@ export function createApiServer(router: Router, logger: Logger): Server {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void handle(router, logger, req, res);
   });
+  // Docker clients ask for attach and exec streams with `Upgrade: tcp`; Node hands
+  // those over here. A ServerResponse on the socket keeps error replies uniform.
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const res = new ServerResponse(req);
+    res.assignSocket(socket);
+    if (head.length) socket.unshift(head);
+    void handle(router, logger, req, res);
+  });
   // Long pulls, loads and log follows must not be cut by Node's default timeouts.
   server.requestTimeout = 0;
   server.headersTimeout = 0;
@@ -45,6 +54,10 @@ async function handle(router: Router, logger: Logger, req: IncomingMessage, res:
   res.on('close', () => {
     if (!res.writableFinished) abort.abort();
   });
+  // Hijacked streams never finish the response: the socket closing is their end.
+  const onSocketClose = () => abort.abort();
+  req.socket.once('close', onSocketClose);
+  res.once('finish', () => req.socket.off('close', onSocketClose));
   res.setHeader('Api-Version', API_VERSION);
   res.setHeader('Docker-Experimental', 'false');
   res.setHeader('Ostype', 'linux');

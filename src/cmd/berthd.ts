@@ -8,7 +8,14 @@ import { LocalContentStore } from '../content/local-store.js';
 import { OverlaySnapshotter } from '../snapshots/overlay/overlay-snapshotter.js';
 import { ImageStore } from '../images/image-store.js';
 import { collectGarbage } from '../images/gc.js';
-import { WriteTracker, type DaemonContext } from '../daemon/context.js';
+import { WriteTracker, containerSnapshots, type DaemonContext } from '../daemon/context.js';
+import { ContainerStore } from '../daemon/containers/container-store.js';
+import { LifecycleEvents } from '../daemon/containers/lifecycle-events.js';
+import { restoreContainers } from '../daemon/containers/restore.js';
+import { containersBackend } from '../daemon/containers/containers-backend.js';
+import { ConmonRuncRuntime } from '../runtime/runc/conmon-runc-runtime.js';
+import { mountAll, unmount, isMountPoint } from '../mount/mount.js';
+import { containerRoutes } from '../api/routes/containers/routes.js';
 import { imagesBackend } from '../daemon/images/images-backend.js';
 import { systemBackend } from '../daemon/system/system-backend.js';
 import { DEFAULTS, checkLevel, readConfigFile, type DaemonConfig } from '../daemon/boot/daemon-config.js';
@@ -64,6 +71,19 @@ async function configFromArgs(argv: string[]): Promise<DaemonConfig> {
   return cfg;
 }
 
+function parseLogSize(s: string | undefined): number | undefined {
+  const m = s ? /^(\d+)([kmg]?)b?$/i.exec(s) : null;
+  if (!m) return undefined;
+  return Number(m[1]) * { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+}
+
+function countContainers(ctx: DaemonContext) {
+  const all = ctx.containers.store.list();
+  const running = all.filter((c) => c.State.Running && !c.State.Paused).length;
+  const paused = all.filter((c) => c.State.Paused).length;
+  return { total: all.length, running, paused, stopped: all.length - running - paused };
+}
+
 async function main(): Promise<void> {
   const cfg = await configFromArgs(process.argv.slice(2));
   const logger = createLogger(cfg.logLevel);
@@ -82,16 +102,25 @@ async function main(): Promise<void> {
     logger,
     images,
     writes: new WriteTracker(),
-    containersUsing: () => [],
-    containerSnapshots: () => new Set(),
+    containers: {
+      store: await ContainerStore.open(join(cfg.dataRoot, 'containers')),
+      runtime: new ConmonRuncRuntime({ runcRoot: join(cfg.execRoot, 'runc'), logger }),
+      mounter: { mountAll, unmount, isMountPoint },
+      events: new LifecycleEvents(),
+      bundleRoot: join(cfg.execRoot, 'containers'),
+      exitDir: join(cfg.execRoot, 'exits'),
+      logMaxSize: parseLogSize(cfg.logOpts['max-size']) ?? 10 * 1024 * 1024,
+    },
   };
+  await restoreContainers(ctx);
   // Whatever a crash mid-import/load left behind is referenced by no image record.
-  const swept = await collectGarbage(images, { keepSnapshots: ctx.containerSnapshots() });
+  const swept = await collectGarbage(images, { keepSnapshots: containerSnapshots(ctx) });
   if (swept.snapshots || swept.blobs) logger.info('removed leftovers of interrupted work', swept);
 
   const router = new Router()
-    .add(systemRoutes(systemBackend(ctx, () => ({ total: 0, running: 0, paused: 0, stopped: 0 }))))
-    .add(imageRoutes(imagesBackend(ctx)));
+    .add(systemRoutes(systemBackend(ctx, () => countContainers(ctx))))
+    .add(imageRoutes(imagesBackend(ctx)))
+    .add(containerRoutes(containersBackend(ctx)));
   const servers = cfg.hosts.map(() => createApiServer(router, logger));
   const sockets: string[] = [];
   for (const [i, host] of cfg.hosts.entries()) sockets.push(await listenOn(servers[i]!, host));

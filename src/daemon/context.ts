@@ -2,6 +2,7 @@ import type { Digest } from '../core/digest.js';
 import type { ImageDeps } from '../images/deps.js';
 import type { ContainerUse } from '../images/remove.js';
 import type { Logger } from '../util/logger.js';
+import type { ContainerDeps } from './containers/deps.js';
 
 /** Counts writes in flight (import, load, pull) so garbage collection leaves their fresh blobs alone. */
 export class WriteTracker {
@@ -26,8 +27,18 @@ export interface DaemonContext {
   logger: Logger;
   images: ImageDeps;
   writes: WriteTracker;
-  /** Containers created from an image; the containers part fills this in. */
-  containersUsing(id: Digest): ContainerUse[];
-  /** Snapshots containers hold, which image GC must keep. */
-  containerSnapshots(): ReadonlySet<string>;
+  containers: ContainerDeps;
+}
+
+/** Containers (running or exited) created from image `id`. */
+export function containersUsing(ctx: DaemonContext, id: Digest): ContainerUse[] {
+  return ctx.containers.store
+    .list()
+    .filter((c) => c.Image === id)
+    .map((c) => ({ id: c.Id, running: c.State.Running }));
+}
+
+/** Snapshots containers hold, which image GC must keep. */
+export function containerSnapshots(ctx: DaemonContext): ReadonlySet<string> {
+  return new Set(ctx.containers.store.list().map((c) => c.SnapshotKey));
 }

@@ -63,6 +63,7 @@ export async function waitExitFile(exitDir: string, id: string, signal?: AbortSi
         checking = false;
       }
     };
+    if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       watcher = watch(exitDir, { persistent: true }, (_event, name) => {

@@ -2,7 +2,7 @@ import type { ImageSummary } from '../../core/wire/images.js';
 import { familiarName, familiarString, parseReference } from '../../core/reference.js';
 import { createdSeconds, toSummary } from './views.js';
 import { readConfig } from '../../images/create-image.js';
-import type { DaemonContext } from '../context.js';
+import { containerSnapshots, containersUsing, type DaemonContext } from '../context.js';
 import { filterBool, globMatch, matchLabels, parseFilters } from '../filters.js';
 
 export interface ListImagesInput {
@@ -37,7 +37,7 @@ export async function listImages(ctx: DaemonContext, input: ListImagesInput): Pr
       const hit = names.some((r) => refs.some((p) => globMatch(p, familiarName(r)) || globMatch(p, familiarString(r))));
       if (!hit) continue;
     }
-    const summary = toSummary(store, rec, config, ctx.containersUsing(rec.id).length, input.apiVersion);
+    const summary = toSummary(store, rec, config, containersUsing(ctx, rec.id).length, input.apiVersion);
     out.push(summary);
   }
   out.sort((a, b) => b.Created - a.Created || a.Id.localeCompare(b.Id));

@@ -2,7 +2,7 @@ import type { ImagePruneResponse, ImageDeleteResponseItem } from '../../core/wir
 import { removeImage } from '../../images/remove.js';
 import { readConfig } from '../../images/create-image.js';
 import { collectImageGarbage } from './remove-image.js';
-import type { DaemonContext } from '../context.js';
+import { containerSnapshots, containersUsing, type DaemonContext } from '../context.js';
 import { filterBool, matchLabels, parseFilters } from '../filters.js';
 import { InvalidArgument } from '../../core/errors.js';
 
@@ -26,14 +26,14 @@ export async function pruneImages(ctx: DaemonContext, filters: string | undefine
     if (!store.get(rec.id)) continue;
     const tags = store.tagsOf(rec.id);
     if (danglingOnly && tags.length > 0) continue;
-    if (ctx.containersUsing(rec.id).length > 0) continue;
+    if (containersUsing(ctx, rec.id).length > 0) continue;
     if (store.list().some((o) => o.parent === rec.id)) continue;
     const config = await readConfig(ctx.images, rec.id);
     if (!matchLabels(f.get('label'), config.config?.Labels)) continue;
     const notLabels = f.get('label!');
     if (notLabels && notLabels.length && matchLabels(notLabels, config.config?.Labels)) continue;
     if (until && config.created && Date.parse(config.created) / 1000 >= untilSeconds(until)) continue;
-    deleted.push(...(await removeImage(ctx.images, rec.id, { force: true, usedBy: (id) => ctx.containersUsing(id) })));
+    deleted.push(...(await removeImage(ctx.images, rec.id, { force: true, usedBy: (id) => containersUsing(ctx, id) })));
   }
   // Only what GC actually freed counts: layers shared with kept images stay.
   const reclaimed = await collectImageGarbage(ctx);

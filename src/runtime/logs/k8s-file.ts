@@ -23,6 +23,8 @@ export interface LogRecord {
   time: string;
   stream: LogStream;
   line: string;
+  /** The output ended without a newline after this line. */
+  partial?: boolean;
 }
 
 const LINE = /^(\S+) (stdout|stderr) ([FP])(?: (.*))?$/s;
@@ -55,7 +57,7 @@ export class LineAssembler {
 
   /** Partial lines left when the log ends (the container died mid-line). */
   flush(): LogRecord[] {
-    const out = [...this.#pending].map(([stream, p]) => ({ time: p.time, stream, line: p.parts.join('') }));
+    const out = [...this.#pending].map(([stream, p]) => ({ time: p.time, stream, line: p.parts.join(''), partial: true }));
     this.#pending.clear();
     return out;
   }
@@ -67,6 +69,12 @@ export interface ReadLogOptions {
   signal?: AbortSignal;
   /** Poll interval while following, as a fallback for missed fs.watch events. */
   pollMs?: number;
+  /**
+   * While following, checked at end of file: once it returns true the reader
+   * stops there. Callers pass "the container has exited", which conmon reports
+   * only after it wrote the last output, so nothing is cut off.
+   */
+  stopWhen?: () => boolean;
 }
 
 const CHUNK = 64 * 1024;
@@ -77,7 +85,7 @@ const CHUNK = 64 * 1024;
  * (new inode or shorter file). A missing file yields nothing unless following.
  */
 export async function* readK8sLog(path: string, opts: ReadLogOptions = {}): AsyncGenerator<LogRecord> {
-  const { follow = false, signal, pollMs = 200 } = opts;
+  const { follow = false, signal, pollMs = 200, stopWhen } = opts;
   const assembler = new LineAssembler();
   const decoder = new TextDecoder();
   let fh: FileHandle | undefined;
@@ -95,7 +103,7 @@ export async function* readK8sLog(path: string, opts: ReadLogOptions = {}): Asyn
           pos = 0;
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-          if (!follow) return;
+          if (!follow || stopWhen?.()) return;
           await waitForChange(path, pollMs, signal);
           continue;
         }
@@ -113,7 +121,7 @@ export async function* readK8sLog(path: string, opts: ReadLogOptions = {}): Asyn
         }
         continue;
       }
-      if (!follow) break;
+      if (!follow || stopWhen?.()) break;
       if (await rotated(path, ino, pos)) {
         await fh.close();
         fh = undefined;
@@ -168,6 +176,7 @@ function waitForChange(path: string, pollMs: number, signal?: AbortSignal): Prom
     } catch {
       watcher = undefined;
     }
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

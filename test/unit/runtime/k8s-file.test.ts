@@ -28,7 +28,7 @@ test('LineAssembler joins partials per stream even when interleaved', () => {
     { time: T, stream: 'stdout', line: 'abcdef' },
   ]);
   a.push(parseK8sLine(`${T} stdout P tail`)!);
-  assert.deepEqual(a.flush(), [{ time: T, stream: 'stdout', line: 'tail' }]);
+  assert.deepEqual(a.flush(), [{ time: T, stream: 'stdout', line: 'tail', partial: true }]);
 });
 
 async function collect(it: AsyncIterable<LogRecord>): Promise<LogRecord[]> {

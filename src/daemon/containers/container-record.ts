@@ -1,0 +1,38 @@
+import type { Digest } from '../../core/digest.js';
+import type { ContainerCreateConfig, ContainerState, HostConfig } from '../../core/wire/containers.js';
+
+/** What berthd persists per container (containers/<id>/config.json), Docker's names where they exist. */
+export interface ContainerRecord {
+  Id: string;
+  /** With Docker's leading slash: `/happy_turing`. */
+  Name: string;
+  Created: string;
+  Path: string;
+  Args: string[];
+  /** The merged config: image defaults, then what the client asked. */
+  Config: ContainerCreateConfig;
+  HostConfig: HostConfig;
+  /** Image ID the container was created from. */
+  Image: Digest;
+  State: ContainerState;
+  RestartCount: number;
+  /** Set by `stop`/`kill` so restart policies leave the container alone. */
+  ManuallyStopped: boolean;
+  SnapshotKey: string;
+}
+
+export function initialState(): ContainerState {
+  return {
+    Status: 'created',
+    Running: false,
+    Paused: false,
+    Restarting: false,
+    OOMKilled: false,
+    Dead: false,
+    Pid: 0,
+    ExitCode: 0,
+    Error: '',
+    StartedAt: '0001-01-01T00:00:00Z',
+    FinishedAt: '0001-01-01T00:00:00Z',
+  };
+}

@@ -1,0 +1,193 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Conflict, messageOf } from '../../core/errors.js';
+import { buildSpec, readHardLimits } from '../../runtime/spec/index.js';
+import { writeJsonAtomic } from '../../util/atomic.js';
+import type { DaemonContext } from '../context.js';
+import type { ContainerRecord } from './container-record.js';
+import { writeEtcFiles } from './etc-files.js';
+import { resolveUser } from './resolve-user.js';
+
+/** Where a container's rootfs is mounted while it runs. */
+export function rootfsOf(ctx: DaemonContext, id: string): string {
+  return join(ctx.containers.store.dir(id), 'rootfs');
+}
+
+export function logPathOf(ctx: DaemonContext, id: string): string {
+  return join(ctx.containers.store.dir(id), 'container.log');
+}
+
+function parseSize(s: string | undefined): number | undefined {
+  if (!s) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(s.trim());
+  if (!m) return undefined;
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.floor(Number(m[1]) * mult);
+}
+
+/** Mounts the rootfs, writes the bundle and has the runtime create and start the container. */
+export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Promise<void> {
+  const { runtime, mounter, bundleRoot, exitDir, store } = ctx.containers;
+  const rootfs = rootfsOf(ctx, c.Id);
+  const bundle = join(bundleRoot, c.Id);
+  await mkdir(rootfs, { recursive: true });
+  await mkdir(exitDir, { recursive: true });
+  await rm(join(exitDir, c.Id), { force: true });
+  await runtime.delete(c.Id, true).catch(() => undefined);
+  if (!(await mounter.isMountPoint(rootfs))) {
+    await mounter.mountAll(await ctx.images.snapshots.mounts(c.SnapshotKey), rootfs);
+  }
+  try {
+    const hc = c.HostConfig;
+    const network = hc.NetworkMode ?? 'none';
+    const etc = await writeEtcFiles(store.dir(c.Id), c.Config.Hostname ?? c.Id.slice(0, 12), hc.ExtraHosts ?? [], network);
+    const user = await resolveUser(rootfs, c.Config.User);
+    const env = [...(c.Config.Env ?? [])];
+    if (!env.some((e) => e.startsWith('HOSTNAME='))) env.push(`HOSTNAME=${c.Config.Hostname}`);
+    if (c.Config.Tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
+    if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${user.home}`);
+    const securityOpts = hc.SecurityOpt ?? [];
+    const cpuPeriod = hc.NanoCpus ? 100000 : hc.CpuPeriod;
+    const cpuQuota = hc.NanoCpus ? Math.round((hc.NanoCpus / 1e9) * 100000) : hc.CpuQuota;
+    const spec = buildSpec({
+      rootfs,
+      readonlyRootfs: hc.ReadonlyRootfs ?? false,
+      args: [c.Path, ...c.Args],
+      env,
+      cwd: c.Config.WorkingDir || '/',
+      user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
+      hostname: c.Config.Hostname,
+      terminal: c.Config.Tty ?? false,
+      capAdd: hc.CapAdd ?? [],
+      capDrop: hc.CapDrop ?? [],
+      privileged: hc.Privileged ?? false,
+      noNewPrivileges: securityOpts.some((o) => o === 'no-new-privileges' || o === 'no-new-privileges:true' || o === 'no-new-privileges=true'),
+      seccomp: !securityOpts.includes('seccomp=unconfined') && !securityOpts.includes('seccomp:unconfined'),
+      mounts: [
+        { destination: '/etc/hostname', type: 'bind', source: etc.hostname, options: ['rbind', 'rprivate'] },
+        { destination: '/etc/hosts', type: 'bind', source: etc.hosts, options: ['rbind', 'rprivate'] },
+        { destination: '/etc/resolv.conf', type: 'bind', source: etc.resolvConf, options: ['rbind', 'rprivate'] },
+      ],
+      tmpfs: hc.Tmpfs ?? undefined,
+      network,
+      resources: {
+        memory: hc.Memory,
+        memorySwap: hc.MemorySwap,
+        cpuShares: hc.CpuShares,
+        cpuQuota,
+        cpuPeriod,
+        cpusetCpus: hc.CpusetCpus,
+        pidsLimit: hc.PidsLimit ?? undefined,
+      },
+      ulimits: (hc.Ulimits ?? []).map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })),
+      rlimitCeilings: await readHardLimits(),
+      cgroupsPath: `/berth/${c.Id}`,
+      sysctls: hc.Sysctls ?? undefined,
+      shmSize: hc.ShmSize || undefined,
+    });
+    await mkdir(bundle, { recursive: true });
+    await writeJsonAtomic(join(bundle, 'config.json'), spec);
+    const created = await runtime.create({
+      id: c.Id,
+      bundle,
+      logPath: logPathOf(ctx, c.Id),
+      exitDir,
+      persistDir: join(bundle, 'persist'),
+      terminal: c.Config.Tty ?? false,
+      stdin: c.Config.OpenStdin ?? false,
+      logMaxSize: parseSize(hc.LogConfig?.Config?.['max-size']) ?? ctx.containers.logMaxSize,
+    });
+    await runtime.start(c.Id);
+    c.State = {
+      ...c.State,
+      Status: 'running',
+      Running: true,
+      Paused: false,
+      Restarting: false,
+      OOMKilled: false,
+      Dead: false,
+      Pid: created.pid,
+      ExitCode: 0,
+      Error: '',
+      StartedAt: new Date().toISOString(),
+      FinishedAt: '0001-01-01T00:00:00Z',
+    };
+    await store.save(c);
+  } catch (err) {
+    await runtime.delete(c.Id, true).catch(() => undefined);
+    await mounter.unmount(rootfs, { detach: true }).catch(() => undefined);
+    c.State = { ...c.State, Error: messageOf(err), ExitCode: 128 };
+    await store.save(c).catch(() => undefined);
+    throw err;
+  }
+  watchExit(ctx, c.Id);
+}
+
+/**
+ * Waits for conmon's exit file in the background; also used after a berthd
+ * restart for containers that kept running (live restore).
+ */
+export function watchExit(ctx: DaemonContext, id: string): void {
+  const { runtime, exitDir } = ctx.containers;
+  runtime.waitExit(exitDir, id).then(
+    (code) => handleExit(ctx, id, code),
+    (err: unknown) => ctx.logger.error('waiting for container exit failed', { id, error: messageOf(err) }),
+  );
+}
+
+export async function handleExit(ctx: DaemonContext, id: string, code: number): Promise<void> {
+  const { store, runtime, mounter, events } = ctx.containers;
+  const c = store.tryGet(id);
+  if (!c || c.Id !== id) return;
+  await runtime.delete(id, true).catch(() => undefined);
+  await mounter.unmount(rootfsOf(ctx, id), { detach: true }).catch(() => undefined);
+  c.State = { ...c.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: code, FinishedAt: new Date().toISOString() };
+  await store.save(c);
+  ctx.logger.debug('container exited', { id, code });
+  events.exited(id, code);
+  if (c.HostConfig.AutoRemove) {
+    await events.outputReleased(id, 10_000);
+    await removeContainerNow(ctx, c).catch((err: unknown) => ctx.logger.warn('auto-remove failed', { id, error: messageOf(err) }));
+    return;
+  }
+  if (shouldRestart(c, code)) {
+    c.RestartCount++;
+    c.State = { ...c.State, Restarting: true, Status: 'restarting' };
+    await store.save(c);
+    const delay = Math.min(100 * 2 ** Math.min(c.RestartCount - 1, 10), 60_000);
+    setTimeout(() => {
+      const cur = store.tryGet(id);
+      if (!cur || cur.ManuallyStopped) return;
+      startContainer(ctx, cur).catch((err: unknown) => ctx.logger.warn('restart failed', { id, error: messageOf(err) }));
+    }, delay);
+  }
+}
+
+function shouldRestart(c: ContainerRecord, code: number): boolean {
+  if (c.ManuallyStopped) return false;
+  const p = c.HostConfig.RestartPolicy;
+  switch (p?.Name) {
+    case 'always':
+    case 'unless-stopped':
+      return true;
+    case 'on-failure':
+      return code !== 0 && (!p.MaximumRetryCount || c.RestartCount < p.MaximumRetryCount);
+    default:
+      return false;
+  }
+}
+
+/** Removes a stopped container: runtime state, rootfs mount, snapshot, record. */
+export async function removeContainerNow(ctx: DaemonContext, c: ContainerRecord): Promise<void> {
+  const { store, runtime, mounter, events, bundleRoot, exitDir } = ctx.containers;
+  if (c.State.Running) throw new Conflict(`You cannot remove a running container ${c.Id}. Stop the container before attempting removal or force remove`);
+  await runtime.delete(c.Id, true).catch(() => undefined);
+  await mounter.unmount(rootfsOf(ctx, c.Id), { detach: true }).catch(() => undefined);
+  await ctx.images.snapshots.remove(c.SnapshotKey).catch((err: unknown) => {
+    ctx.logger.warn('removing container snapshot failed', { id: c.Id, error: messageOf(err) });
+  });
+  await rm(join(bundleRoot, c.Id), { recursive: true, force: true });
+  await rm(join(exitDir, c.Id), { force: true });
+  await store.delete(c.Id);
+  events.removed(c.Id);
+}

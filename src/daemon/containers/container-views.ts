@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import type { ContainerInspect, ContainerSummary } from '../../core/wire/containers.js';
+import { familiarString, parseReference } from '../../core/reference.js';
+import type { DaemonContext } from '../context.js';
+import type { ContainerRecord } from './container-record.js';
+import { logPathOf, rootfsOf } from './container-runner.js';
+
+function ago(iso: string): string {
+  const ms = Date.now() - Date.parse(iso);
+  const s = Math.floor(ms / 1000);
+  if (s < 1) return 'Less than a second';
+  if (s === 1) return '1 second';
+  if (s < 60) return `${s} seconds`;
+  const m = Math.floor(s / 60);
+  if (m === 1) return 'About a minute';
+  if (m < 60) return `${m} minutes`;
+  const h = Math.round(m / 60);
+  if (h === 1) return 'About an hour';
+  if (h < 48) return `${h} hours`;
+  return `${Math.floor(h / 24)} days`;
+}
+
+/** Docker's human status: `Up 3 minutes`, `Exited (0) 2 seconds ago`, `Created`. */
+export function statusText(c: ContainerRecord): string {
+  const s = c.State;
+  if (s.Status === 'restarting') return `Restarting (${s.ExitCode}) ${ago(s.FinishedAt)} ago`;
+  if (s.Running) return `Up ${ago(s.StartedAt)}${s.Paused ? ' (Paused)' : ''}`;
+  if (s.Status === 'created') return 'Created';
+  if (s.Status === 'dead') return 'Dead';
+  return `Exited (${s.ExitCode}) ${ago(s.FinishedAt)} ago`;
+}
+
+/** The image as the user named it, or the short ID when that name now means another image. */
+function imageDisplay(ctx: DaemonContext, c: ContainerRecord): string {
+  const name = c.Config.Image ?? '';
+  try {
+    if (ctx.images.store.tryResolve(name) === c.Image) return name;
+  } catch {
+    // fall through to the ID
+  }
+  const tags = ctx.images.store.tagsOf(c.Image);
+  if (tags.length) return familiarString(parseReference(tags[0]!));
+  return c.Image.slice(7, 19);
+}
+
+export function toSummary(ctx: DaemonContext, c: ContainerRecord, sizes?: { rw: number; rootFs: number }): ContainerSummary {
+  const cmd = [c.Path, ...c.Args].join(' ');
+  const out: ContainerSummary = {
+    Id: c.Id,
+    Names: [c.Name],
+    Image: imageDisplay(ctx, c),
+    ImageID: c.Image,
+    Command: cmd,
+    Created: Math.floor(Date.parse(c.Created) / 1000),
+    Ports: [],
+    Labels: c.Config.Labels ?? {},
+    State: c.State.Status,
+    Status: statusText(c),
+    HostConfig: { NetworkMode: c.HostConfig.NetworkMode ?? 'none' },
+    NetworkSettings: { Networks: {} },
+    Mounts: [],
+  };
+  if (sizes) {
+    out.SizeRw = sizes.rw;
+    out.SizeRootFs = sizes.rootFs;
+  }
+  return out;
+}
+
+export async function toInspect(ctx: DaemonContext, c: ContainerRecord): Promise<ContainerInspect> {
+  const dir = ctx.containers.store.dir(c.Id);
+  const upper = await ctx.images.snapshots.upperDir(c.SnapshotKey).catch(() => '');
+  const lowers = await ctx.images.snapshots.lowerDirs(c.SnapshotKey).catch(() => [] as string[]);
+  const graph: Record<string, string> = { MergedDir: rootfsOf(ctx, c.Id), UpperDir: upper, WorkDir: upper.replace(/\/fs$/, '/work') };
+  if (lowers.length) graph.LowerDir = lowers.join(':');
+  return {
+    Id: c.Id,
+    Created: c.Created,
+    Path: c.Path,
+    Args: c.Args,
+    State: c.State,
+    Image: c.Image,
+    ResolvConfPath: join(dir, 'resolv.conf'),
+    HostnamePath: join(dir, 'hostname'),
+    HostsPath: join(dir, 'hosts'),
+    LogPath: logPathOf(ctx, c.Id),
+    Name: c.Name,
+    RestartCount: c.RestartCount,
+    Driver: 'overlay2',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: null,
+    HostConfig: c.HostConfig,
+    GraphDriver: { Name: 'overlay2', Data: graph },
+    Mounts: [],
+    Config: c.Config,
+    NetworkSettings: {
+      Bridge: '',
+      SandboxID: '',
+      SandboxKey: '',
+      Ports: {},
+      HairpinMode: false,
+      LinkLocalIPv6Address: '',
+      LinkLocalIPv6PrefixLen: 0,
+      SecondaryIPAddresses: null,
+      SecondaryIPv6Addresses: null,
+      EndpointID: '',
+      Gateway: '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      IPAddress: '',
+      IPPrefixLen: 0,
+      IPv6Gateway: '',
+      MacAddress: '',
+      Networks: c.HostConfig.NetworkMode === 'host' ? { host: {} } : { none: {} },
+    },
+  };
+}

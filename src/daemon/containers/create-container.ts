@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { InvalidArgument, NotFound } from '../../core/errors.js';
+import type { ContainerCreateBody, ContainerCreateConfig, HostConfig } from '../../core/wire/containers.js';
+import { readConfig } from '../../images/create-image.js';
+import type { DaemonContext } from '../context.js';
+import { initialState, type ContainerRecord } from './container-record.js';
+import { randomName } from './names.js';
+
+const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+function asList(v: string[] | string | null | undefined): string[] | undefined {
+  if (v === null || v === undefined) return undefined;
+  return typeof v === 'string' ? [v] : v;
+}
+
+function mergeEnv(base: readonly string[], over: readonly string[]): string[] {
+  const out = new Map<string, string>();
+  for (const e of [...base, ...over]) out.set(e.split('=')[0]!, e);
+  return [...out.values()];
+}
+
+/** Docker's network modes before the bridge exists: `default` means `none` for now. */
+function networkMode(mode: string | undefined): string {
+  const m = mode ?? '';
+  if (m === '' || m === 'default') return 'none';
+  if (m === 'none' || m === 'host') return m;
+  throw new InvalidArgument(`network ${m} not found: Berth supports --network none and host until bridge networking lands`);
+}
+
+function validateHostConfig(hc: HostConfig): void {
+  const rp = hc.RestartPolicy?.Name ?? '';
+  if (!['', 'no', 'always', 'unless-stopped', 'on-failure'].includes(rp)) throw new InvalidArgument(`invalid restart policy '${rp}'`);
+  if (hc.AutoRemove && rp !== '' && rp !== 'no') {
+    throw new InvalidArgument("can't create 'AutoRemove' container with restart policy");
+  }
+  if ((hc.Memory ?? 0) < 0) throw new InvalidArgument('invalid memory limit');
+  if (hc.Memory && hc.Memory < 6 * 1024 * 1024) throw new InvalidArgument('Minimum memory limit allowed is 6MB');
+  if (hc.MemorySwap && hc.MemorySwap > 0 && hc.Memory && hc.MemorySwap < hc.Memory) {
+    throw new InvalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
+  }
+  if (hc.NanoCpus && (hc.CpuQuota || hc.CpuPeriod)) {
+    throw new InvalidArgument('Conflicting options: Nano CPUs and CPU Period/Quota cannot both be set');
+  }
+}
+
+/** POST /containers/create: merges the image's config, reserves the name, prepares the writable snapshot. */
+export async function createContainer(ctx: DaemonContext, body: ContainerCreateBody | undefined, name: string | undefined): Promise<{ Id: string; Warnings: string[] }> {
+  if (!body || typeof body !== 'object') throw new InvalidArgument('config cannot be empty in order to create a container');
+  if (!body.Image) throw new InvalidArgument('no image specified');
+  const { store } = ctx.containers;
+  if (name !== undefined && name !== '') {
+    if (!NAME_RE.test(name)) throw new InvalidArgument(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    store.checkName(name.startsWith('/') ? name : `/${name}`);
+  }
+  const imageId = ctx.images.store.tryResolve(body.Image);
+  if (!imageId) throw new NotFound(`No such image: ${body.Image.includes(':') || body.Image.includes('@') ? body.Image : `${body.Image}:latest`}`);
+  const rec = ctx.images.store.get(imageId)!;
+  const image = (await readConfig(ctx.images, imageId)).config ?? {};
+
+  const entrypoint = asList(body.Entrypoint) ?? asList(image.Entrypoint) ?? [];
+  const userCmd = asList(body.Cmd);
+  // An entrypoint given on the command line drops the image's CMD, as Docker does.
+  const cmd = userCmd && userCmd.length ? userCmd : body.Entrypoint !== undefined && body.Entrypoint !== null ? [] : (asList(image.Cmd) ?? []);
+  const argv = [...(entrypoint.length && entrypoint[0] === '' ? [] : entrypoint), ...cmd];
+  if (argv.length === 0) throw new InvalidArgument('no command specified');
+
+  const id = randomBytes(32).toString('hex');
+  const hostConfig: HostConfig = { ...(body.HostConfig ?? {}) };
+  hostConfig.NetworkMode = networkMode(hostConfig.NetworkMode);
+  hostConfig.RestartPolicy ??= { Name: 'no', MaximumRetryCount: 0 };
+  if (hostConfig.RestartPolicy.Name === '') hostConfig.RestartPolicy.Name = 'no';
+  hostConfig.LogConfig ??= { Type: 'k8s-file', Config: {} };
+  validateHostConfig(hostConfig);
+
+  const env = mergeEnv(image.Env ?? [], body.Env ?? []);
+  if (!env.some((e) => e.startsWith('PATH='))) env.unshift(DEFAULT_PATH);
+  const config: ContainerCreateConfig = {
+    Hostname: body.Hostname || id.slice(0, 12),
+    Domainname: body.Domainname ?? '',
+    User: body.User || image.User || '',
+    AttachStdin: body.AttachStdin ?? false,
+    AttachStdout: body.AttachStdout ?? false,
+    AttachStderr: body.AttachStderr ?? false,
+    ExposedPorts: { ...(image.ExposedPorts ?? {}), ...(body.ExposedPorts ?? {}) },
+    Tty: body.Tty ?? false,
+    OpenStdin: body.OpenStdin ?? false,
+    StdinOnce: body.StdinOnce ?? false,
+    Env: env,
+    Cmd: cmd,
+    Image: body.Image,
+    Volumes: { ...(image.Volumes ?? {}), ...(body.Volumes ?? {}) },
+    WorkingDir: body.WorkingDir || image.WorkingDir || '',
+    Entrypoint: entrypoint.length ? entrypoint : null,
+    OnBuild: null,
+    Labels: { ...(image.Labels ?? {}), ...(body.Labels ?? {}) },
+    StopSignal: body.StopSignal || image.StopSignal,
+    StopTimeout: body.StopTimeout ?? undefined,
+  };
+  const finalName = name ? (name.startsWith('/') ? name : `/${name}`) : `/${randomName((n) => store.tryGet(n) !== undefined)}`;
+  const snapshotKey = `ctr-${id}`;
+  await mkdir(store.dir(id), { recursive: true });
+  await ctx.images.snapshots.prepare(snapshotKey, rec.chainIds[rec.chainIds.length - 1]);
+  const record: ContainerRecord = {
+    Id: id,
+    Name: finalName,
+    Created: new Date().toISOString(),
+    Path: argv[0]!,
+    Args: argv.slice(1),
+    Config: config,
+    HostConfig: hostConfig,
+    Image: imageId,
+    State: initialState(),
+    RestartCount: 0,
+    ManuallyStopped: false,
+    SnapshotKey: snapshotKey,
+  };
+  try {
+    store.checkName(finalName);
+    await store.save(record);
+  } catch (err) {
+    await ctx.images.snapshots.remove(snapshotKey).catch(() => undefined);
+    await store.delete(id);
+    throw err;
+  }
+  return { Id: id, Warnings: [] };
+}
