@@ -10,7 +10,15 @@ import { registerSave } from './commands/image/save.js';
 import { registerTag } from './commands/image/tag.js';
 import { registerRmi } from './commands/image/rm.js';
 import { registerHistory } from './commands/image/history.js';
-import { registerImageInspect, inspectImagesAction } from './commands/image/inspect.js';
+import { registerImageInspect } from './commands/image/inspect.js';
+import { registerRun } from './commands/container/run.js';
+import { registerCreate } from './commands/container/create.js';
+import { registerStart } from './commands/container/start.js';
+import { registerLifecycle } from './commands/container/lifecycle.js';
+import { registerPs } from './commands/container/ps.js';
+import { registerLogs } from './commands/container/logs.js';
+import { registerInspect } from './commands/container/inspect.js';
+import { registerContainerPrune } from './commands/container/prune.js';
 import { registerImagePrune } from './commands/image/prune.js';
 import { TemplateError } from './format/template.js';
 
@@ -22,6 +30,7 @@ export function buildProgram(): Command {
     .option('-D, --debug', 'Enable debug mode')
     .version('0.1.0', '-v, --version', 'Print version information and quit')
     .showHelpAfterError(false)
+    .enablePositionalOptions()
     .exitOverride();
   const ctx = createContext(() => resolveHost(program.opts<{ host?: string }>().host));
 
@@ -37,13 +46,16 @@ export function buildProgram(): Command {
   registerHistory(program, image, ctx);
   registerImageInspect(image, ctx);
   registerImagePrune(image, ctx);
-  program
-    .command('inspect')
-    .description('Return low-level information on Berth objects')
-    .argument('<NAME|ID...>')
-    .option('-f, --format <string>', 'Format output using a custom template')
-    .action(inspectImagesAction(ctx));
-  for (const c of program.commands) c.exitOverride();
+  const container = program.command('container').description('Manage containers').exitOverride();
+  registerRun(program, container, ctx);
+  registerCreate(program, container, ctx);
+  registerStart(program, container, ctx);
+  registerLifecycle(program, container, ctx);
+  registerPs(program, container, ctx);
+  registerLogs(program, container, ctx);
+  registerInspect(program, container, ctx);
+  registerContainerPrune(container, ctx);
+  for (const c of [...program.commands, ...image.commands, ...container.commands]) c.exitOverride();
   return program;
 }
 

@@ -4,6 +4,9 @@ import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImageP
 import type { SystemInfo, SystemVersion } from '../core/wire/system.js';
 import { Transport } from './transport.js';
 import { jsonMessages } from './json-messages.js';
+import { hijackRequest } from './hijack.js';
+import type { Socket } from 'node:net';
+import type { ContainerCreateBody, ContainerInspect, ContainerSummary, ContainerWaitResponse } from '../core/wire/containers.js';
 
 export type Filters = Record<string, string[]>;
 
@@ -65,5 +68,53 @@ export class EngineClient {
   }
   imageSave(names: string[]): Promise<IncomingMessage> {
     return this.transport.request('GET', '/images/get', { query: { names } });
+  }
+
+  containerCreate(body: ContainerCreateBody, name?: string): Promise<{ Id: string; Warnings: string[] }> {
+    return this.transport.json('POST', '/containers/create', { query: { name }, json: body });
+  }
+  containerList(opts: { all?: boolean; limit?: number; size?: boolean; filters?: Filters } = {}): Promise<ContainerSummary[]> {
+    return this.transport.json('GET', '/containers/json', {
+      query: { all: opts.all ? 1 : undefined, limit: opts.limit, size: opts.size ? 1 : undefined, filters: filtersParam(opts.filters) },
+    });
+  }
+  containerInspect(ref: string): Promise<ContainerInspect> {
+    return this.transport.json('GET', `/containers/${encodeURIComponent(ref)}/json`);
+  }
+  containerStart(ref: string): Promise<void> {
+    return this.transport.empty('POST', `/containers/${encodeURIComponent(ref)}/start`);
+  }
+  containerStop(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
+    return this.transport.empty('POST', `/containers/${encodeURIComponent(ref)}/stop`, { query: { t: opts.timeout, signal: opts.signal } });
+  }
+  containerRestart(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
+    return this.transport.empty('POST', `/containers/${encodeURIComponent(ref)}/restart`, { query: { t: opts.timeout, signal: opts.signal } });
+  }
+  containerKill(ref: string, signal?: string): Promise<void> {
+    return this.transport.empty('POST', `/containers/${encodeURIComponent(ref)}/kill`, { query: { signal } });
+  }
+  containerRemove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    return this.transport.empty('DELETE', `/containers/${encodeURIComponent(ref)}`, { query: { force: opts.force ? 1 : undefined, v: opts.volumes ? 1 : undefined } });
+  }
+  containerRename(ref: string, name: string): Promise<void> {
+    return this.transport.empty('POST', `/containers/${encodeURIComponent(ref)}/rename`, { query: { name } });
+  }
+  containerPrune(): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
+    return this.transport.json('POST', '/containers/prune');
+  }
+  containerWait(ref: string, condition?: 'not-running' | 'next-exit' | 'removed'): Promise<ContainerWaitResponse> {
+    return this.transport.json('POST', `/containers/${encodeURIComponent(ref)}/wait`, { query: { condition } });
+  }
+  containerLogs(ref: string, opts: { follow?: boolean; tail?: string; since?: string; until?: string; timestamps?: boolean }): Promise<IncomingMessage> {
+    return this.transport.request('GET', `/containers/${encodeURIComponent(ref)}/logs`, {
+      query: { stdout: 1, stderr: 1, follow: opts.follow ? 1 : undefined, tail: opts.tail, since: opts.since, until: opts.until, timestamps: opts.timestamps ? 1 : undefined },
+    });
+  }
+  /** Attaches to a container's output; resolves once the daemon switched the connection to the stream. */
+  containerAttach(ref: string, opts: { stdout?: boolean; stderr?: boolean; stdin?: boolean } = {}): Promise<Socket> {
+    const socketPath = this.transport.socketPath;
+    if (!socketPath) throw new Error('attach needs a unix socket host');
+    const q = new URLSearchParams({ stream: '1', stdout: opts.stdout === false ? '0' : '1', stderr: opts.stderr === false ? '0' : '1', stdin: opts.stdin ? '1' : '0' });
+    return hijackRequest(socketPath, `/containers/${encodeURIComponent(ref)}/attach?${q.toString()}`);
   }
 }

@@ -46,6 +46,11 @@ function encodeQuery(query: RequestOptions['query']): string {
 export class Transport {
   readonly host: string;
   #socketPath?: string;
+
+  /** The unix socket path, for hijacked streams. */
+  get socketPath(): string | undefined {
+    return this.#socketPath;
+  }
   #hostname = 'localhost';
   #port?: number;
 

@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import type { ContainerCreateBody, HostConfig, RestartPolicy } from '../../../core/wire/containers.js';
+import { collect } from '../../options.js';
+
+export interface CreateFlags {
+  name?: string;
+  env?: string[];
+  envFile?: string[];
+  workdir?: string;
+  user?: string;
+  hostname?: string;
+  entrypoint?: string;
+  label?: string[];
+  restart?: string;
+  init?: boolean;
+  stopSignal?: string;
+  stopTimeout?: string;
+  memory?: string;
+  memorySwap?: string;
+  cpus?: string;
+  cpuShares?: string;
+  cpusetCpus?: string;
+  pidsLimit?: string;
+  ulimit?: string[];
+  capAdd?: string[];
+  capDrop?: string[];
+  privileged?: boolean;
+  readOnly?: boolean;
+  securityOpt?: string[];
+  tmpfs?: string[];
+  network?: string;
+  addHost?: string[];
+  logOpt?: string[];
+  tty?: boolean;
+  interactive?: boolean;
+  rm?: boolean;
+  shmSize?: string;
+  sysctl?: string[];
+}
+
+/** Docker's RAMInBytes: `512m`, `1g`, `100k`, plain bytes; binary units. */
+export function parseBytes(v: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([bkmgt]?)b?$/i.exec(v.trim());
+  if (!m) throw new InvalidArgumentError(`invalid size: '${v}' for ${flag}`);
+  const mult = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as 'b'];
+  return Math.floor(Number(m[1]) * mult);
+}
+
+function intFlag(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError(`invalid argument "${v}" for "${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
+  return Number(v);
+}
+
+function restartPolicy(v: string | undefined): RestartPolicy {
+  if (!v) return { Name: 'no', MaximumRetryCount: 0 };
+  const [name, count] = v.split(':');
+  if (!['no', 'always', 'unless-stopped', 'on-failure'].includes(name!)) throw new InvalidArgumentError(`invalid restart policy format: ${v}`);
+  if (count !== undefined && name !== 'on-failure') throw new InvalidArgumentError(`maximum retry count cannot be used with restart policy '${name}'`);
+  const max = count === undefined ? 0 : Number(count);
+  if (!Number.isInteger(max) || max < 0) throw new InvalidArgumentError(`invalid restart policy format: maximum retry count must be an integer`);
+  return { Name: name as RestartPolicy['Name'], MaximumRetryCount: max };
+}
+
+function ulimits(list: string[] | undefined): HostConfig['Ulimits'] {
+  return (list ?? []).map((u) => {
+    const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(u);
+    if (!m) throw new InvalidArgumentError(`invalid ulimit argument: ${u}`);
+    const soft = Number(m[2]);
+    const hard = m[3] === undefined ? soft : Number(m[3]);
+    if (soft > hard && hard !== -1) throw new InvalidArgumentError(`ulimit soft limit must be less than or equal to hard limit: ${soft} > ${hard}`);
+    return { Name: m[1]!, Soft: soft, Hard: hard };
+  });
+}
+
+function envFiles(files: string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const f of files ?? []) {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch (err) {
+      throw new InvalidArgumentError(`open ${f}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+    }
+    for (const raw of text.split('\n')) {
+      const line = raw.trim();
+      if (!line || line.startsWith('#')) continue;
+      out.push(line.includes('=') ? line : `${line}=${process.env[line] ?? ''}`);
+    }
+  }
+  return out;
+}
+
+function keyValues(list: string[] | undefined, what: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of list ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq === 0) throw new InvalidArgumentError(`invalid ${what}: ${kv}`);
+    if (eq < 0) out[kv] = '';
+    else out[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Translates `create`/`run` flags into the Engine API's create body, validating as Docker does. */
+export function createBody(image: string, command: string[], f: CreateFlags): ContainerCreateBody {
+  const env = [...envFiles(f.envFile), ...(f.env ?? []).map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`))];
+  const tmpfs: Record<string, string> = {};
+  for (const t of f.tmpfs ?? []) {
+    const [dest, opts] = t.split(/:(.*)/s);
+    tmpfs[dest!] = opts ?? '';
+  }
+  const hc: HostConfig = {
+    AutoRemove: f.rm ?? false,
+    RestartPolicy: restartPolicy(f.restart),
+    NetworkMode: f.network ?? 'default',
+    CapAdd: f.capAdd ?? null,
+    CapDrop: f.capDrop ?? null,
+    Privileged: f.privileged ?? false,
+    ReadonlyRootfs: f.readOnly ?? false,
+    SecurityOpt: f.securityOpt ?? null,
+    Tmpfs: Object.keys(tmpfs).length ? tmpfs : null,
+    ExtraHosts: f.addHost ?? null,
+    Init: f.init ?? null,
+    Memory: f.memory ? parseBytes(f.memory, '--memory') : 0,
+    MemorySwap: f.memorySwap ? (f.memorySwap === '-1' ? -1 : parseBytes(f.memorySwap, '--memory-swap')) : 0,
+    NanoCpus: f.cpus ? Math.round(Number(f.cpus) * 1e9) : 0,
+    CpuShares: intFlag(f.cpuShares, 'cpu-shares') ?? 0,
+    CpusetCpus: f.cpusetCpus ?? '',
+    PidsLimit: intFlag(f.pidsLimit, 'pids-limit') ?? null,
+    Ulimits: ulimits(f.ulimit),
+    ShmSize: f.shmSize ? parseBytes(f.shmSize, '--shm-size') : 0,
+    Sysctls: f.sysctl ? keyValues(f.sysctl, 'sysctl') : null,
+    LogConfig: { Type: 'k8s-file', Config: keyValues(f.logOpt, 'log-opt') },
+  };
+  if (f.cpus && (!Number.isFinite(Number(f.cpus)) || Number(f.cpus) <= 0)) throw new InvalidArgumentError(`invalid argument "${f.cpus}" for "--cpus" flag`);
+  return {
+    Image: image,
+    Cmd: command.length ? command : null,
+    Entrypoint: f.entrypoint === undefined ? null : f.entrypoint === '' ? [''] : [f.entrypoint],
+    Env: env,
+    WorkingDir: f.workdir ?? '',
+    User: f.user ?? '',
+    Hostname: f.hostname ?? '',
+    Labels: keyValues(f.label, 'label'),
+    StopSignal: f.stopSignal,
+    StopTimeout: intFlag(f.stopTimeout, 'stop-timeout') ?? null,
+    Tty: f.tty ?? false,
+    OpenStdin: f.interactive ?? false,
+    StdinOnce: f.interactive ?? false,
+    AttachStdin: f.interactive ?? false,
+    AttachStdout: true,
+    AttachStderr: true,
+    HostConfig: hc,
+  };
+}
+
+/** The flags `create` and `run` share, with Docker's names. */
+export function addCreateFlags(cmd: Command): Command {
+  return cmd
+    .option('--name <string>', 'Assign a name to the container')
+    .option('-e, --env <list>', 'Set environment variables', collect)
+    .option('--env-file <list>', 'Read in a file of environment variables', collect)
+    .option('-w, --workdir <string>', 'Working directory inside the container')
+    .option('-u, --user <string>', 'Username or UID (format: <name|uid>[:<group|gid>])')
+    .option('-h, --hostname <string>', 'Container host name')
+    .option('--entrypoint <string>', 'Overwrite the default ENTRYPOINT of the image')
+    .option('-l, --label <list>', 'Set meta data on a container', collect)
+    .option('--restart <string>', 'Restart policy to apply when a container exits', 'no')
+    .option('--init', 'Run an init inside the container that forwards signals and reaps processes')
+    .option('--stop-signal <string>', 'Signal to stop the container')
+    .option('--stop-timeout <int>', 'Timeout (in seconds) to stop a container')
+    .option('-m, --memory <bytes>', 'Memory limit')
+    .option('--memory-swap <bytes>', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap")
+    .option('--cpus <decimal>', 'Number of CPUs')
+    .option('-c, --cpu-shares <int>', 'CPU shares (relative weight)')
+    .option('--cpuset-cpus <string>', 'CPUs in which to allow execution (0-3, 0,1)')
+    .option('--pids-limit <int>', 'Tune container pids limit (set -1 for unlimited)')
+    .option('--ulimit <ulimit>', 'Ulimit options', collect)
+    .option('--cap-add <list>', 'Add Linux capabilities', collect)
+    .option('--cap-drop <list>', 'Drop Linux capabilities', collect)
+    .option('--privileged', 'Give extended privileges to this container')
+    .option('--read-only', "Mount the container's root filesystem as read only")
+    .option('--security-opt <list>', 'Security Options', collect)
+    .option('--tmpfs <list>', 'Mount a tmpfs directory', collect)
+    .option('--network <network>', 'Connect a container to a network')
+    .option('--add-host <list>', 'Add a custom host-to-IP mapping (host:ip)', collect)
+    .option('--log-opt <list>', 'Log driver options', collect)
+    .option('--shm-size <bytes>', 'Size of /dev/shm')
+    .option('--sysctl <map>', 'Sysctl options', collect)
+    .option('-t, --tty', 'Allocate a pseudo-TTY')
+    .option('-i, --interactive', 'Keep STDIN open even if not attached')
+    .option('--rm', 'Automatically remove the container and its associated anonymous volumes when it exits');
+}

@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import type { ContainerSummary } from '../../../core/wire/containers.js';
+import type { CliContext } from '../../context.js';
+import { collect, filtersFrom } from '../../options.js';
+import { renderList } from '../../format/list-output.js';
+import { goTime, humanSize, timeAgo } from '../../format/units.js';
+
+interface PsOptions {
+  all?: boolean;
+  quiet?: boolean;
+  latest?: boolean;
+  last?: string;
+  size?: boolean;
+  trunc?: boolean;
+  filter?: string[];
+  format?: string;
+}
+
+const HEADERS = {
+  ID: 'CONTAINER ID',
+  Image: 'IMAGE',
+  Command: 'COMMAND',
+  CreatedAt: 'CREATED AT',
+  RunningFor: 'CREATED',
+  Status: 'STATUS',
+  Ports: 'PORTS',
+  Names: 'NAMES',
+  Size: 'SIZE',
+  Labels: 'LABELS',
+  State: 'STATE',
+  Networks: 'NETWORKS',
+  Mounts: 'MOUNTS',
+};
+
+function row(c: ContainerSummary, noTrunc: boolean) {
+  let command = JSON.stringify(c.Command).slice(1, -1);
+  if (!noTrunc && command.length > 20) command = command.slice(0, 19) + '…';
+  return {
+    ID: noTrunc ? c.Id : c.Id.slice(0, 12),
+    Image: c.Image,
+    Command: `"${command}"`,
+    CreatedAt: goTime(c.Created),
+    RunningFor: timeAgo(c.Created),
+    Status: c.Status,
+    State: c.State,
+    Ports: '',
+    Names: c.Names.map((n) => n.replace(/^\//, '')).join(','),
+    Size: c.SizeRw !== undefined ? `${humanSize(c.SizeRw)} (virtual ${humanSize(c.SizeRootFs ?? 0)})` : '',
+    Labels: Object.entries(c.Labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
+    Networks: c.HostConfig.NetworkMode,
+    Mounts: '',
+  };
+}
+
+export function registerPs(program: Command, container: Command, ctx: CliContext): void {
+  const action = async (opts: PsOptions) => {
+    const noTrunc = opts.trunc === false;
+    const limit = opts.latest ? 1 : opts.last !== undefined ? Number(opts.last) : undefined;
+    const list = await ctx.client().containerList({ all: opts.all, limit, size: opts.size, filters: filtersFrom(opts.filter) });
+    const rows = list.map((c) => row(c, noTrunc));
+    const defaultTable =
+      '{{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}' + (opts.size ? '\t{{.Size}}' : '');
+    ctx.out(renderList(rows, { defaultTable, headers: HEADERS }, opts.format, 'ID', opts.quiet));
+  };
+  const flags = (cmd: Command) =>
+    cmd
+      .description('List containers')
+      .option('-a, --all', 'Show all containers (default shows just running)')
+      .option('-f, --filter <filter>', 'Filter output based on conditions provided', collect)
+      .option('--format <string>', 'Format output using a custom template')
+      .option('-n, --last <int>', 'Show n last created containers (includes all states)')
+      .option('-l, --latest', 'Show the latest created container (includes all states)')
+      .option('--no-trunc', "Don't truncate output")
+      .option('-q, --quiet', 'Only display container IDs')
+      .option('-s, --size', 'Display total file sizes')
+      .action(action);
+  flags(program.command('ps'));
+  flags(container.command('ls').alias('list').alias('ps'));
+}
