@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { messageOf } from '../core/errors.js';
 import { BERTH_VERSION } from '../core/version.js';
@@ -88,7 +88,9 @@ async function main(): Promise<void> {
   const cfg = await configFromArgs(process.argv.slice(2));
   const logger = createLogger(cfg.logLevel);
   await mkdir(cfg.dataRoot, { recursive: true, mode: 0o711 });
-  await mkdir(cfg.execRoot, { recursive: true, mode: 0o700 });
+  await mkdir(cfg.execRoot, { recursive: true });
+  // The socket lives here: members of group berth must be able to reach it, nothing more.
+  await chmod(cfg.execRoot, 0o711);
   const releaseData = await claimPidFile(join(cfg.dataRoot, 'berthd.pid'), `data root ${cfg.dataRoot}`);
   const releaseExec = await claimPidFile(join(cfg.execRoot, 'berthd.pid'), `exec root ${cfg.execRoot}`);
 

@@ -98,3 +98,21 @@ test('berthd killed with -9 in the middle of a load leaves no half image, and th
     await destroyDaemon(d);
   }
 });
+
+test('a user outside group berth gets permission denied with a hint; a member gets through', async () => {
+  const d = await startDaemon();
+  try {
+    await runCmd('chmod', ['755', d.root]);
+    const denied = await runCmd('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(BERTHD, '../berth.js'), '-H', d.host, 'images']);
+    assert.equal(denied.code, 1);
+    assert.match(denied.stderr, /permission denied while trying to connect to the Berth daemon socket/);
+    assert.match(denied.stderr, /'berth' group/);
+    const group = await runCmd('getent', ['group', 'berth']);
+    if (group.code !== 0) return;
+    const gid = group.stdout.split(':')[2]!;
+    const member = await runCmd('setpriv', ['--reuid=65534', '--regid=65534', `--groups=${gid}`, process.execPath, join(BERTHD, '../berth.js'), '-H', d.host, 'images', '-q']);
+    assert.equal(member.code, 0, member.stderr);
+  } finally {
+    await destroyDaemon(d);
+  }
+});
