@@ -1,23 +1,13 @@
 import { join } from 'node:path';
 import type { ContainerInspect, ContainerSummary } from '../../core/wire/containers.js';
 import { familiarString, parseReference } from '../../core/reference.js';
+import { humanDuration } from '../../core/human-duration.js';
 import type { DaemonContext } from '../context.js';
 import type { ContainerRecord } from './container-record.js';
 import { logPathOf, rootfsOf } from './container-runner.js';
 
 function ago(iso: string): string {
-  const ms = Date.now() - Date.parse(iso);
-  const s = Math.floor(ms / 1000);
-  if (s < 1) return 'Less than a second';
-  if (s === 1) return '1 second';
-  if (s < 60) return `${s} seconds`;
-  const m = Math.floor(s / 60);
-  if (m === 1) return 'About a minute';
-  if (m < 60) return `${m} minutes`;
-  const h = Math.round(m / 60);
-  if (h === 1) return 'About an hour';
-  if (h < 48) return `${h} hours`;
-  return `${Math.floor(h / 24)} days`;
+  return humanDuration(Date.now() - Date.parse(iso));
 }
 
 /** Docker's human status: `Up 3 minutes`, `Exited (0) 2 seconds ago`, `Created`. */
