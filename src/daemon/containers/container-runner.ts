@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Conflict, messageOf } from '../../core/errors.js';
 import { buildSpec, readHardLimits } from '../../runtime/spec/index.js';
@@ -33,6 +33,8 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
   await mkdir(rootfs, { recursive: true });
   await mkdir(exitDir, { recursive: true });
   await rm(join(exitDir, c.Id), { force: true });
+  // A previous run's exit and oom markers must not describe this one.
+  await rm(join(bundle, 'persist'), { recursive: true, force: true });
   await runtime.delete(c.Id, true).catch(() => undefined);
   if (!(await mounter.isMountPoint(rootfs))) {
     await mounter.mountAll(await ctx.images.snapshots.mounts(c.SnapshotKey), rootfs);
@@ -139,9 +141,14 @@ export async function handleExit(ctx: DaemonContext, id: string, code: number): 
   const { store, runtime, mounter, events } = ctx.containers;
   const c = store.tryGet(id);
   if (!c || c.Id !== id) return;
+  // conmon leaves an `oom` file in the persist dir when the kernel's OOM killer hit the container.
+  const oomKilled = await access(join(ctx.containers.bundleRoot, id, 'persist', 'oom')).then(
+    () => true,
+    () => false,
+  );
   await runtime.delete(id, true).catch(() => undefined);
   await mounter.unmount(rootfsOf(ctx, id), { detach: true }).catch(() => undefined);
-  c.State = { ...c.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: code, FinishedAt: new Date().toISOString() };
+  c.State = { ...c.State, Status: 'exited', Running: false, Paused: false, Restarting: false, OOMKilled: oomKilled, Pid: 0, ExitCode: code, FinishedAt: new Date().toISOString() };
   await store.save(c);
   ctx.logger.debug('container exited', { id, code });
   events.exited(id, code);
