@@ -28,7 +28,9 @@ die() { echo "setup: error: $*" >&2; exit 1; }
 [[ $EUID -eq 0 ]] || die "run as root (berthd needs root for mounts, namespaces and iptables)"
 
 # --- 1. system packages ------------------------------------------------------
-packages=(runc conmon iptables iproute2 busybox-static attr gcc libc6-dev debootstrap)
+# docker.io is a peer for side-by-side tests (its dockerd is only started by them, on its own roots);
+# hyperfine is for the benchmarks.
+packages=(runc conmon iptables iproute2 busybox-static attr gcc libc6-dev debootstrap docker.io hyperfine)
 if [[ ${BERTH_SETUP_SKIP_APT:-0} != 1 ]]; then
   missing=()
   for p in "${packages[@]}"; do
