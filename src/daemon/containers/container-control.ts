@@ -11,7 +11,13 @@ export async function startUseCase(ctx: DaemonContext, ref: string): Promise<voi
   if (c.State.Paused) throw new Conflict('cannot start a paused container, try unpause instead');
   if (c.State.Running) throw new NotModified('container already started');
   c.ManuallyStopped = false;
-  await startContainer(ctx, c);
+  try {
+    await startContainer(ctx, c);
+  } catch (err) {
+    // Docker removes an auto-remove container that failed to start; clients wait for that.
+    if (c.HostConfig.AutoRemove) await removeContainerNow(ctx, c).catch(() => undefined);
+    throw err;
+  }
 }
 
 function normalizeSignal(sig: string): string {

@@ -86,13 +86,18 @@ export async function* attachOutput(ctx: DaemonContext, ref: string, opts: { std
   const from = Date.now();
   let exited = false;
   const release = ctx.containers.events.holdOutput(c.Id);
-  ctx.containers.events.nextExit(c.Id, opts.signal).then(() => (exited = true), () => undefined);
+  const finished = new AbortController();
+  const until = opts.signal ? AbortSignal.any([opts.signal, finished.signal]) : finished.signal;
+  ctx.containers.events.nextExit(c.Id, until).then(() => (exited = true), () => undefined);
+  // A container removed without running (a failed start with --rm) has no exit to wait for.
+  ctx.containers.events.nextRemoval(c.Id, until).then(() => (exited = true), () => undefined);
   try {
     for await (const r of readK8sLog(logPathOf(ctx, c.Id), { follow: true, signal: opts.signal, stopWhen: () => exited })) {
       if (Date.parse(r.time) < from - 5) continue;
       if (r.stream === 'stdout' ? opts.stdout : opts.stderr) yield toChunk(r);
     }
   } finally {
+    finished.abort();
     release();
   }
 }
