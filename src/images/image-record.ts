@@ -19,6 +19,8 @@ export interface ImageRecord {
   stored: string;
   /** Image this one was built from or committed on, for `history` IDs and dangling detection. */
   parent?: Digest;
+  /** When a tag last pointed here (Docker's Metadata.LastTagTime). */
+  lastTagTime?: string;
 }
 
 /** Uncompressed size of each unpacked layer, keyed by chain ID; filled at unpack. */

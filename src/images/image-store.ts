@@ -148,6 +148,7 @@ export class ImageStore {
     return this.#mutate((idx) => {
       const prev = idx.tags[key];
       idx.tags[key] = id;
+      idx.images[id]!.lastTagTime = new Date().toISOString();
       return prev !== id ? prev : undefined;
     });
   }

@@ -62,7 +62,7 @@ export function toInspect(
     Size: size,
     GraphDriver: { Name: 'overlay2', Data: graph },
     RootFS: { Type: 'layers', Layers: rec.diffIds },
-    Metadata: { LastTagTime: '0001-01-01T00:00:00Z' },
+    Metadata: { LastTagTime: rec.lastTagTime ?? '0001-01-01T00:00:00Z' },
   };
   if (config.variant) out.Variant = config.variant;
   if (apiVersion < 1.44) out.VirtualSize = size;
