@@ -14,8 +14,8 @@ for (const [name, entry] of Object.entries(entries)) {
     target: 'node20',
     format: 'esm',
     sourcemap: 'linked',
-    // native addon: must stay a runtime require
-    external: ['fs-xattr'],
+    // native addons: must stay runtime requires
+    external: ['fs-xattr', 'node-unix-socket'],
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __berthCreateRequire } from 'node:module'; const require = __berthCreateRequire(import.meta.url);",
     },

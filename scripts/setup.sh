@@ -30,7 +30,7 @@ die() { echo "setup: error: $*" >&2; exit 1; }
 # --- 1. system packages ------------------------------------------------------
 # docker.io is a peer for side-by-side tests (its dockerd is only started by them, on its own roots);
 # hyperfine is for the benchmarks.
-packages=(runc conmon iptables iproute2 busybox-static attr gcc libc6-dev debootstrap docker.io hyperfine)
+packages=(runc conmon iptables iproute2 busybox-static attr gcc libc6-dev debootstrap docker.io hyperfine tmux)
 if [[ ${BERTH_SETUP_SKIP_APT:-0} != 1 ]]; then
   missing=()
   for p in "${packages[@]}"; do

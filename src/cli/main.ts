@@ -14,6 +14,8 @@ import { registerImageInspect } from './commands/image/inspect.js';
 import { registerRun } from './commands/container/run.js';
 import { registerCreate } from './commands/container/create.js';
 import { registerStart } from './commands/container/start.js';
+import { registerAttach } from './commands/container/attach.js';
+import { registerExec } from './commands/container/exec.js';
 import { registerLifecycle } from './commands/container/lifecycle.js';
 import { registerPs } from './commands/container/ps.js';
 import { registerLogs } from './commands/container/logs.js';
@@ -50,6 +52,8 @@ export function buildProgram(): Command {
   registerRun(program, container, ctx);
   registerCreate(program, container, ctx);
   registerStart(program, container, ctx);
+  registerAttach(program, container, ctx);
+  registerExec(program, container, ctx);
   registerLifecycle(program, container, ctx);
   registerPs(program, container, ctx);
   registerLogs(program, container, ctx);

@@ -10,6 +10,20 @@ import type { ContainerCreateBody, ContainerInspect, ContainerSummary, Container
 
 export type Filters = Record<string, string[]>;
 
+/** `POST /containers/{id}/exec` body. */
+export interface ExecCreateRequest {
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  DetachKeys?: string;
+  Tty?: boolean;
+  Env?: string[];
+  Cmd: string[];
+  User?: string;
+  WorkingDir?: string;
+  Privileged?: boolean;
+}
+
 function filtersParam(f?: Filters): string | undefined {
   return f && Object.keys(f).length ? JSON.stringify(f) : undefined;
 }
@@ -102,8 +116,8 @@ export class EngineClient {
   containerPrune(): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
     return this.transport.json('POST', '/containers/prune');
   }
-  containerWait(ref: string, condition?: 'not-running' | 'next-exit' | 'removed'): Promise<ContainerWaitResponse> {
-    return this.transport.json('POST', `/containers/${encodeURIComponent(ref)}/wait`, { query: { condition } });
+  containerWait(ref: string, condition?: 'not-running' | 'next-exit' | 'removed', signal?: AbortSignal): Promise<ContainerWaitResponse> {
+    return this.transport.json('POST', `/containers/${encodeURIComponent(ref)}/wait`, { query: { condition }, signal });
   }
   containerLogs(ref: string, opts: { follow?: boolean; tail?: string; since?: string; until?: string; timestamps?: boolean }): Promise<IncomingMessage> {
     return this.transport.request('GET', `/containers/${encodeURIComponent(ref)}/logs`, {
@@ -111,10 +125,32 @@ export class EngineClient {
     });
   }
   /** Attaches to a container's output; resolves once the daemon switched the connection to the stream. */
-  containerAttach(ref: string, opts: { stdout?: boolean; stderr?: boolean; stdin?: boolean } = {}): Promise<Socket> {
+  containerAttach(ref: string, opts: { stdout?: boolean; stderr?: boolean; stdin?: boolean; detachKeys?: string } = {}): Promise<Socket> {
     const socketPath = this.transport.socketPath;
     if (!socketPath) throw new Error('attach needs a unix socket host');
     const q = new URLSearchParams({ stream: '1', stdout: opts.stdout === false ? '0' : '1', stderr: opts.stderr === false ? '0' : '1', stdin: opts.stdin ? '1' : '0' });
+    if (opts.detachKeys) q.set('detachKeys', opts.detachKeys);
     return hijackRequest(socketPath, `/containers/${encodeURIComponent(ref)}/attach?${q.toString()}`);
+  }
+  containerResize(ref: string, height: number, width: number): Promise<void> {
+    return this.transport.empty('POST', `/containers/${encodeURIComponent(ref)}/resize`, { query: { h: height, w: width } });
+  }
+  execCreate(ref: string, body: ExecCreateRequest): Promise<{ Id: string }> {
+    return this.transport.json('POST', `/containers/${encodeURIComponent(ref)}/exec`, { json: body });
+  }
+  /** Starts an exec attached: resolves with its stream once the daemon switched the connection over. */
+  execStartAttached(id: string, body: { Tty: boolean; ConsoleSize?: [number, number] }): Promise<Socket> {
+    const socketPath = this.transport.socketPath;
+    if (!socketPath) throw new Error('exec needs a unix socket host');
+    return hijackRequest(socketPath, `/exec/${encodeURIComponent(id)}/start`, { Detach: false, ...body });
+  }
+  execStartDetached(id: string, body: { Tty: boolean }): Promise<void> {
+    return this.transport.empty('POST', `/exec/${encodeURIComponent(id)}/start`, { json: { Detach: true, ...body } });
+  }
+  execInspect(id: string): Promise<{ ID: string; Running: boolean; ExitCode: number | null; Pid: number; ContainerID: string }> {
+    return this.transport.json('GET', `/exec/${encodeURIComponent(id)}/json`);
+  }
+  execResize(id: string, height: number, width: number): Promise<void> {
+    return this.transport.empty('POST', `/exec/${encodeURIComponent(id)}/resize`, { query: { h: height, w: width } });
   }
 }

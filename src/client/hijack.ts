@@ -7,13 +7,13 @@ import { ApiError, ConnectError } from './transport.js';
  * Opens a hijacked stream (attach): an HTTP request with `Upgrade: tcp` whose
  * socket carries raw or multiplexed output once the daemon answered 101.
  */
-export function hijackRequest(socketPath: string, path: string): Promise<Socket> {
+export function hijackRequest(socketPath: string, path: string, body?: unknown): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const req = request({
       socketPath,
       method: 'POST',
       path: `/v${API_VERSION}${path}`,
-      headers: { Connection: 'Upgrade', Upgrade: 'tcp', 'Content-Type': 'text/plain' },
+      headers: { Connection: 'Upgrade', Upgrade: 'tcp', 'Content-Type': body === undefined ? 'text/plain' : 'application/json' },
     });
     req.on('upgrade', (_res, socket, head) => {
       if (head.length) socket.unshift(head);
@@ -33,7 +33,7 @@ export function hijackRequest(socketPath: string, path: string): Promise<Socket>
       });
     });
     req.on('error', (err) => reject(new ConnectError(`Cannot connect to the Berth daemon at unix://${socketPath}. Is berthd running?`, { cause: err })));
-    req.end();
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
 

@@ -14,6 +14,11 @@ import { LifecycleEvents } from '../daemon/containers/lifecycle-events.js';
 import { restoreContainers } from '../daemon/containers/restore.js';
 import { containersBackend } from '../daemon/containers/containers-backend.js';
 import { ConmonRuncRuntime } from '../runtime/runc/conmon-runc-runtime.js';
+import { ConmonContainerIo } from '../runtime/runc/conmon-attach.js';
+import { ConmonExec } from '../runtime/runc/conmon-exec.js';
+import { ExecStore } from '../daemon/exec/exec-record.js';
+import { execBackend } from '../daemon/exec/exec-use-cases.js';
+import { execRoutes } from '../api/routes/exec/routes.js';
 import { mountAll, unmount, isMountPoint } from '../mount/mount.js';
 import { containerRoutes } from '../api/routes/containers/routes.js';
 import { imagesBackend } from '../daemon/images/images-backend.js';
@@ -98,6 +103,7 @@ async function main(): Promise<void> {
   const snapshots = await OverlaySnapshotter.open(join(cfg.dataRoot, 'snapshots'), { logger });
   const store = await ImageStore.open(join(cfg.dataRoot, 'images'));
   const images = { content, snapshots, store, logger };
+  const runtime = new ConmonRuncRuntime({ runcRoot: join(cfg.execRoot, 'runc'), logger });
   const ctx: DaemonContext = {
     dataRoot: cfg.dataRoot,
     execRoot: cfg.execRoot,
@@ -106,7 +112,7 @@ async function main(): Promise<void> {
     writes: new WriteTracker(),
     containers: {
       store: await ContainerStore.open(join(cfg.dataRoot, 'containers')),
-      runtime: new ConmonRuncRuntime({ runcRoot: join(cfg.execRoot, 'runc'), logger }),
+      runtime,
       mounter: { mountAll, unmount, isMountPoint },
       events: new LifecycleEvents(),
       bundleRoot: join(cfg.execRoot, 'containers'),
@@ -122,7 +128,15 @@ async function main(): Promise<void> {
   const router = new Router()
     .add(systemRoutes(systemBackend(ctx, () => countContainers(ctx))))
     .add(imageRoutes(imagesBackend(ctx)))
-    .add(containerRoutes(containersBackend(ctx)));
+    .add(containerRoutes(containersBackend(ctx, new ConmonContainerIo(ctx.containers.bundleRoot))))
+    .add(execRoutes(execBackend({ ctx, execs: new ExecStore(), runtime: new ConmonExec({
+      binaries: () => runtime.binaries(),
+      runcRoot: join(cfg.execRoot, 'runc'),
+      bundleRoot: ctx.containers.bundleRoot,
+      execRoot: join(cfg.execRoot, 'execs'),
+      socketDir: join(cfg.execRoot, 'sockets'),
+      logger,
+    }) })));
   const servers = cfg.hosts.map(() => createApiServer(router, logger));
   const sockets: string[] = [];
   for (const [i, host] of cfg.hosts.entries()) sockets.push(await listenOn(servers[i]!, host));

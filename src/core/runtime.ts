@@ -22,6 +22,8 @@ export interface CreateOptions {
   terminal: boolean;
   /** Keep a stdin pipe open to the container (for attach). */
   stdin: boolean;
+  /** Keep the container's stdin open when an attached client closes its input (else that is EOF). */
+  leaveStdinOpen?: boolean;
   /** Log rotation threshold in bytes; unlimited when absent. */
   logMaxSize?: number;
 }

@@ -97,8 +97,12 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
       persistDir: join(bundle, 'persist'),
       terminal: c.Config.Tty ?? false,
       stdin: c.Config.OpenStdin ?? false,
+      // Docker closes stdin on the client's EOF only with StdinOnce, and never under a TTY (a detach must not hang it up).
+      leaveStdinOpen: (c.Config.Tty ?? false) || !(c.Config.StdinOnce ?? false),
       logMaxSize: parseSize(hc.LogConfig?.Config?.['max-size']) ?? ctx.containers.logMaxSize,
     });
+    // Attaches waiting for this start connect to the monitor now, before any output.
+    await ctx.containers.events.created(c.Id);
     await runtime.start(c.Id);
     c.State = {
       ...c.State,

@@ -4,10 +4,12 @@ import { createContainer } from './create-container.js';
 import { listContainers } from './list-containers.js';
 import { toInspect } from './container-views.js';
 import { killUseCase, pruneContainersUseCase, removeUseCase, renameUseCase, restartUseCase, startUseCase, stopUseCase, waitUseCase } from './container-control.js';
+import type { ContainerIo } from '../../core/stdio.js';
+import { attachStdio, resizeContainer } from './container-attach.js';
 import { attachOutput, containerLogs, type LogOptions } from './container-logs.js';
 
 /** Binds the container use cases to one daemon context; the API's ContainersBackend is this shape. */
-export function containersBackend(ctx: DaemonContext) {
+export function containersBackend(ctx: DaemonContext, io?: ContainerIo) {
   return {
     create: (body: ContainerCreateBody | undefined, name: string | undefined) => createContainer(ctx, body, name),
     list: (input: { all: boolean; limit?: number; size: boolean; filters?: string }) => listContainers(ctx, input),
@@ -23,5 +25,8 @@ export function containersBackend(ctx: DaemonContext) {
     isTty: (ref: string) => ctx.containers.store.get(ref).Config.Tty ?? false,
     logs: (ref: string, opts: LogOptions) => containerLogs(ctx, ref, opts),
     attachOutput: (ref: string, opts: { stdout: boolean; stderr: boolean; signal?: AbortSignal }) => attachOutput(ctx, ref, opts),
+    hasStdin: (ref: string) => io !== undefined && (ctx.containers.store.get(ref).Config.OpenStdin ?? false),
+    attachStdio: io ? (ref: string, signal?: AbortSignal) => attachStdio(ctx, io, ref, signal) : undefined,
+    resize: io ? (ref: string, h: number, w: number) => resizeContainer(ctx, io, ref, h, w) : undefined,
   };
 }

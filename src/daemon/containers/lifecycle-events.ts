@@ -17,6 +17,28 @@ export class LifecycleEvents {
     this.#ee.emit(`removed:${id}`);
   }
 
+  #createdHooks = new Map<string, Set<() => Promise<void>>>();
+
+  /**
+   * Runs `hook` once, after the runtime created `id` and before it starts it, so an
+   * attach made before start connects in time to see the first byte of output.
+   * Returns a function that unregisters the hook.
+   */
+  onceCreated(id: string, hook: () => Promise<void>): () => void {
+    let hooks = this.#createdHooks.get(id);
+    if (!hooks) this.#createdHooks.set(id, (hooks = new Set()));
+    hooks.add(hook);
+    return () => void hooks.delete(hook);
+  }
+
+  /** Called by the runner between create and start; waits for every hook (failures are theirs). */
+  async created(id: string): Promise<void> {
+    const hooks = this.#createdHooks.get(id);
+    if (!hooks?.size) return;
+    this.#createdHooks.delete(id);
+    await Promise.allSettled([...hooks].map((h) => h()));
+  }
+
   /** Marks an attach reader of `id`'s output; call the returned function when it is done. */
   holdOutput(id: string): () => void {
     this.#readers.set(id, (this.#readers.get(id) ?? 0) + 1);

@@ -39,5 +39,6 @@ export function conmonArgs(opts: CreateOptions, paths: ConmonPaths): string[] {
   if (opts.logMaxSize !== undefined && opts.logMaxSize > 0) args.push('--log-size-max', String(opts.logMaxSize));
   if (opts.terminal) args.push('-t');
   if (opts.stdin) args.push('-i');
+  if (opts.stdin && opts.leaveStdinOpen) args.push('--leave-stdin-open');
   return args;
 }

@@ -1,3 +1,4 @@
+import type { StdioAttach } from '../../../daemon/containers/container-attach.js';
 import type { ContainerCreateBody, ContainerInspect, ContainerSummary, ContainerWaitResponse } from '../../../core/wire/containers.js';
 
 export interface OutputChunk {
@@ -22,4 +23,8 @@ export interface ContainersBackend {
   isTty(ref: string): boolean;
   logs(ref: string, opts: { stdout: boolean; stderr: boolean; follow: boolean; tail?: string; since?: string; until?: string; signal?: AbortSignal }): AsyncIterable<OutputChunk>;
   attachOutput(ref: string, opts: { stdout: boolean; stderr: boolean; signal?: AbortSignal }): AsyncIterable<OutputChunk>;
+  /** Whether the container keeps stdin open: attach then goes through the monitor's stdio socket. */
+  hasStdin?(ref: string): boolean;
+  attachStdio?(ref: string, signal?: AbortSignal): StdioAttach;
+  resize?(ref: string, height: number, width: number): Promise<void>;
 }

@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { InvalidArgument } from '../../../core/errors.js';
+import { InvalidArgument, NotImplemented } from '../../../core/errors.js';
+import { parseDetachKeys } from '../../../core/detach-keys.js';
+import { bridgeStdio } from '../../stream/stdio-bridge.js';
 import type { Route } from '../../router.js';
 import { queryBool, readJsonBody, sendEmpty, sendJson } from '../../http.js';
 import { stdcopyFrame } from '../../stream/stdcopy.js';
@@ -136,9 +138,27 @@ export function containerRoutes(backend: ContainersBackend): Route[] {
     },
     {
       method: 'POST',
+      path: '/containers/{id}/resize',
+      handler: async ({ res, params, query }) => {
+        const h = optionalInt(query, 'h') ?? 0;
+        const w = optionalInt(query, 'w') ?? 0;
+        if (!backend.resize) throw new NotImplemented('resize is not supported');
+        await backend.resize(params.id!, h, w);
+        sendEmpty(res, 200);
+      },
+    },
+    {
+      method: 'POST',
       path: '/containers/{id}/attach',
       handler: async ({ raw, params, query, signal }) => {
         const tty = backend.isTty(params.id!);
+        if (backend.attachStdio && backend.hasStdin?.(params.id!)) {
+          const detachKeys = parseDetachKeys(query.get('detachKeys') ?? undefined);
+          const attach = backend.attachStdio(params.id!, signal);
+          const opts = { tty, stdin: queryBool(query, 'stdin'), stdout: queryBool(query, 'stdout'), stderr: queryBool(query, 'stderr'), detachKeys };
+          await bridgeStdio(hijack(raw, !tty), attach.connection, opts);
+          return;
+        }
         const output = backend.attachOutput(params.id!, { stdout: queryBool(query, 'stdout'), stderr: queryBool(query, 'stderr'), signal });
         const socket = hijack(raw, !tty);
         // Input is not forwarded yet (conmon's attach socket needs SOCK_SEQPACKET); drain it.

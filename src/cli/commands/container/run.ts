@@ -2,16 +2,25 @@ import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
 import { ApiError } from '../../../client/transport.js';
 import { addCreateFlags, createBody, type CreateFlags } from './create-flags.js';
-import { pipeOutput, startFailureCode } from './output.js';
+import { startFailureCode } from './output.js';
+import { runStream } from './interactive.js';
 
 interface RunFlags extends CreateFlags {
   detach?: boolean;
+  detachKeys?: string;
 }
 
 /** Docker's flow: create, attach (unless detached), wait, start, copy output, exit with the container's code. */
 export function registerRun(program: Command, container: Command, ctx: CliContext): void {
   const action = async (image: string, command: string[], flags: RunFlags) => {
     const client = ctx.client();
+    const interactive = flags.interactive ?? false;
+    const tty = flags.tty ?? false;
+    if (tty && interactive && !flags.detach && !process.stdin.isTTY) {
+      ctx.err('the input device is not a TTY\n');
+      process.exitCode = 1;
+      return;
+    }
     const body = createBody(image, command, flags);
     if (flags.detach && flags.rm === undefined) body.HostConfig!.AutoRemove = false;
     let created: { Id: string };
@@ -37,12 +46,14 @@ export function registerRun(program: Command, container: Command, ctx: CliContex
       ctx.out(`${created.Id}\n`);
       return;
     }
-    const stream = await client.containerAttach(created.Id, { stdout: true, stderr: true, stdin: false });
-    const output = pipeOutput(stream, flags.tty ?? false);
-    const waited = client.containerWait(created.Id, flags.rm ? 'removed' : 'next-exit');
+    const stream = await client.containerAttach(created.Id, { stdout: true, stderr: true, stdin: interactive, detachKeys: flags.detachKeys });
+    const session = runStream(stream, { tty, stdin: interactive, detachKeys: flags.detachKeys, resize: (h, w) => client.containerResize(created.Id, h, w) });
+    const waitAbort = new AbortController();
+    const waited = client.containerWait(created.Id, flags.rm ? 'removed' : 'next-exit', waitAbort.signal);
     try {
       await client.containerStart(created.Id);
     } catch (err) {
+      session.restore();
       stream.destroy();
       waited.catch(() => undefined);
       ctx.err(`berth: Error response from daemon: ${(err as Error).message}\n`);
@@ -50,13 +61,21 @@ export function registerRun(program: Command, container: Command, ctx: CliContex
       process.exitCode = startFailureCode((err as Error).message);
       return;
     }
-    await output;
+    session.startResizing();
+    const { detached } = await session.done;
+    if (detached) {
+      // The container keeps running; nothing more to wait for.
+      waitAbort.abort();
+      waited.catch(() => undefined);
+      return;
+    }
     const result = await waited;
     process.exitCode = result.StatusCode;
   };
   for (const cmd of [program.command('run'), container.command('run')]) {
     addCreateFlags(cmd.description('Create and run a new container from an image').argument('<IMAGE>').argument('[COMMAND...]'))
       .option('-d, --detach', 'Run container in background and print container ID')
+      .option('--detach-keys <string>', 'Override the key sequence for detaching a container')
       .passThroughOptions()
       .action(action);
   }

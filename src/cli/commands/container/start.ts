@@ -1,19 +1,40 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { pipeOutput } from './output.js';
+import { runStream } from './interactive.js';
 
 export function registerStart(program: Command, container: Command, ctx: CliContext): void {
-  const action = async (refs: string[], opts: { attach?: boolean; interactive?: boolean }) => {
+  const action = async (refs: string[], opts: { attach?: boolean; interactive?: boolean; detachKeys?: string }) => {
     const client = ctx.client();
     if (opts.attach) {
       if (refs.length > 1) throw new Error('you cannot start and attach multiple containers at once');
       const ref = refs[0]!;
       const info = await client.containerInspect(ref);
-      const stream = await client.containerAttach(info.Id, { stdout: true, stderr: true });
-      const output = pipeOutput(stream, info.Config.Tty ?? false);
-      const waited = client.containerWait(info.Id, 'next-exit');
-      await client.containerStart(info.Id);
-      await output;
+      const tty = info.Config.Tty ?? false;
+      const stdin = (opts.interactive ?? false) && (info.Config.OpenStdin ?? false);
+      if (tty && stdin && !process.stdin.isTTY) {
+        ctx.err('the input device is not a TTY\n');
+        process.exitCode = 1;
+        return;
+      }
+      const stream = await client.containerAttach(info.Id, { stdout: true, stderr: true, stdin, detachKeys: opts.detachKeys });
+      const session = runStream(stream, { tty, stdin, detachKeys: opts.detachKeys, resize: (h, w) => client.containerResize(info.Id, h, w) });
+      const waitAbort = new AbortController();
+      const waited = client.containerWait(info.Id, 'next-exit', waitAbort.signal);
+      waited.catch(() => undefined);
+      try {
+        await client.containerStart(info.Id);
+      } catch (err) {
+        session.restore();
+        stream.destroy();
+        waitAbort.abort();
+        throw err;
+      }
+      session.startResizing();
+      const { detached } = await session.done;
+      if (detached) {
+        waitAbort.abort();
+        return;
+      }
       process.exitCode = (await waited).StatusCode;
       return;
     }
@@ -38,6 +59,7 @@ export function registerStart(program: Command, container: Command, ctx: CliCont
       .argument('<CONTAINER...>')
       .option('-a, --attach', "Attach STDOUT/STDERR and forward signals")
       .option('-i, --interactive', "Attach container's STDIN")
+      .option('--detach-keys <string>', 'Override the key sequence for detaching a container')
       .action(action);
   }
 }
