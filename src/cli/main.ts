@@ -22,6 +22,16 @@ import { registerLogs } from './commands/container/logs.js';
 import { registerInspect } from './commands/container/inspect.js';
 import { registerContainerPrune } from './commands/container/prune.js';
 import { registerImagePrune } from './commands/image/prune.js';
+import { registerDiff } from './commands/container/diff.js';
+import { registerCommit } from './commands/container/commit.js';
+import { registerExport } from './commands/container/export.js';
+import { registerCp } from './commands/container/cp.js';
+import { registerPause } from './commands/container/pause.js';
+import { registerTop } from './commands/container/top.js';
+import { registerStats } from './commands/container/stats.js';
+import { registerUpdate } from './commands/container/update.js';
+import { registerPort } from './commands/container/port.js';
+import { registerEvents } from './commands/system/events.js';
 import { TemplateError } from './format/template.js';
 
 export function buildProgram(): Command {
@@ -59,6 +69,16 @@ export function buildProgram(): Command {
   registerLogs(program, container, ctx);
   registerInspect(program, container, ctx);
   registerContainerPrune(container, ctx);
+  registerDiff(program, container, ctx);
+  registerCommit(program, container, ctx);
+  registerExport(program, container, ctx);
+  registerCp(program, container, ctx);
+  registerPause(program, container, ctx);
+  registerTop(program, container, ctx);
+  registerStats(program, container, ctx);
+  registerUpdate(program, container, ctx);
+  registerPort(program, container, ctx);
+  registerEvents(program, ctx);
   for (const c of [...program.commands, ...image.commands, ...container.commands]) c.exitOverride();
   return program;
 }

@@ -7,6 +7,7 @@ import { jsonMessages } from './json-messages.js';
 import { hijackRequest } from './hijack.js';
 import type { Socket } from 'node:net';
 import type { ContainerCreateBody, ContainerInspect, ContainerSummary, ContainerWaitResponse } from '../core/wire/containers.js';
+import type { ContainerTopResponse, ContainerUpdateConfig } from './ops-types.js';
 
 export type Filters = Record<string, string[]>;
 
@@ -152,5 +153,80 @@ export class EngineClient {
   }
   execResize(id: string, height: number, width: number): Promise<void> {
     return this.transport.empty('POST', `/exec/${encodeURIComponent(id)}/resize`, { query: { h: height, w: width } });
+  }
+  containerChanges(ref: string): Promise<ContainerChange[] | null> {
+    return this.transport.json('GET', `/containers/${encodeURIComponent(ref)}/changes`);
+  }
+  containerCommit(ref: string, opts: { repo?: string; tag?: string; comment?: string; author?: string; pause?: boolean; changes?: string[] } = {}): Promise<{ Id: string }> {
+    return this.transport.json('POST', '/commit', {
+      query: { container: ref, repo: opts.repo, tag: opts.tag, comment: opts.comment, author: opts.author, pause: opts.pause === false ? 0 : undefined, changes: opts.changes },
+    });
+  }
+  containerExport(ref: string): Promise<IncomingMessage> {
+    return this.transport.request('GET', `/containers/${encodeURIComponent(ref)}/export`);
+  }
+  /** HEAD /containers/{id}/archive: what is at `path` in the container. */
+  async containerStatPath(ref: string, path: string): Promise<ContainerPathStat> {
+    const res = await this.transport.request('HEAD', `/containers/${encodeURIComponent(ref)}/archive`, { query: { path } });
+    res.resume();
+    return decodePathStat(res);
+  }
+  /** GET /containers/{id}/archive: a tar of `path`, and its stat. */
+  async containerArchive(ref: string, path: string): Promise<{ stat: ContainerPathStat; tar: IncomingMessage }> {
+    const res = await this.transport.request('GET', `/containers/${encodeURIComponent(ref)}/archive`, { query: { path } });
+    return { stat: decodePathStat(res), tar: res };
+  }
+  /** PUT /containers/{id}/archive: extracts a tar into the directory `path`. */
+  containerExtract(ref: string, path: string, tar: Readable, opts: { copyUIDGID?: boolean } = {}): Promise<void> {
+    return this.transport.empty('PUT', `/containers/${encodeURIComponent(ref)}/archive`, {
+      query: { path, noOverwriteDirNonDir: 1, copyUIDGID: opts.copyUIDGID ? 1 : undefined },
+      body: tar,
+      headers: { 'Content-Type': 'application/x-tar' },
+    });
+  }
+  containerPause(ref: string): Promise<void> {
+    return this.transport.empty('POST', `/containers/${encodeURIComponent(ref)}/pause`);
+  }
+  containerUnpause(ref: string): Promise<void> {
+    return this.transport.empty('POST', `/containers/${encodeURIComponent(ref)}/unpause`);
+  }
+  containerTop(ref: string, psArgs?: string): Promise<ContainerTopResponse> {
+    return this.transport.json('GET', `/containers/${encodeURIComponent(ref)}/top`, { query: { ps_args: psArgs } });
+  }
+  /** GET /containers/{id}/stats: one JSON frame (stream false) or a frame per second, one per line. */
+  containerStats(ref: string, opts: { stream: boolean; signal?: AbortSignal }): Promise<IncomingMessage> {
+    return this.transport.request('GET', `/containers/${encodeURIComponent(ref)}/stats`, { query: { stream: opts.stream ? 1 : 0 }, signal: opts.signal });
+  }
+  containerUpdate(ref: string, body: ContainerUpdateConfig): Promise<{ Warnings: string[] | null }> {
+    return this.transport.json('POST', `/containers/${encodeURIComponent(ref)}/update`, { json: body });
+  }
+  /** GET /events: one JSON event per line until `until` passes or the request is aborted. */
+  events(opts: { since?: string; until?: string; filters?: Filters; signal?: AbortSignal } = {}): Promise<IncomingMessage> {
+    return this.transport.request('GET', '/events', { query: { since: opts.since, until: opts.until, filters: filtersParam(opts.filters) }, signal: opts.signal });
+  }
+}
+
+/** One `docker diff` entry: Kind 0 modified, 1 added, 2 deleted. */
+export interface ContainerChange {
+  Path: string;
+  Kind: 0 | 1 | 2;
+}
+
+/** Docker's ContainerPathStat; `mode` is a Go os.FileMode (directory bit 1<<31, symlink 1<<27). */
+export interface ContainerPathStat {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}
+
+function decodePathStat(res: IncomingMessage): ContainerPathStat {
+  const raw = res.headers['x-docker-container-path-stat'];
+  const text = Buffer.from(typeof raw === 'string' ? raw : '', 'base64').toString('utf8');
+  try {
+    return JSON.parse(text) as ContainerPathStat;
+  } catch {
+    throw new Error('unable to decode container path stat header');
   }
 }

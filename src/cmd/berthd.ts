@@ -11,6 +11,11 @@ import { collectGarbage } from '../images/gc.js';
 import { WriteTracker, containerSnapshots, type DaemonContext } from '../daemon/context.js';
 import { ContainerStore } from '../daemon/containers/container-store.js';
 import { LifecycleEvents } from '../daemon/containers/lifecycle-events.js';
+import { EventBus } from '../daemon/events/event-bus.js';
+import { containerOpsBackend } from '../daemon/containers/container-ops-backend.js';
+import { containerOpsRoutes } from '../api/routes/containers/ops-routes.js';
+import { eventsRoutes } from '../api/routes/system/events-routes.js';
+import { streamEventLines } from '../daemon/events/stream-events.js';
 import { restoreContainers } from '../daemon/containers/restore.js';
 import { containersBackend } from '../daemon/containers/containers-backend.js';
 import { ConmonRuncRuntime } from '../runtime/runc/conmon-runc-runtime.js';
@@ -21,6 +26,8 @@ import { execBackend } from '../daemon/exec/exec-use-cases.js';
 import { execRoutes } from '../api/routes/exec/routes.js';
 import { mountAll, unmount, isMountPoint } from '../mount/mount.js';
 import { containerRoutes } from '../api/routes/containers/routes.js';
+import { containerFsRoutes } from '../api/routes/containers/archive-routes.js';
+import { containerFsBackend } from '../daemon/containers/container-fs-backend.js';
 import { imagesBackend } from '../daemon/images/images-backend.js';
 import { systemBackend } from '../daemon/system/system-backend.js';
 import { DEFAULTS, checkLevel, readConfigFile, type DaemonConfig } from '../daemon/boot/daemon-config.js';
@@ -119,6 +126,7 @@ async function main(): Promise<void> {
       exitDir: join(cfg.execRoot, 'exits'),
       logMaxSize: parseLogSize(cfg.logOpts['max-size']) ?? 10 * 1024 * 1024,
     },
+    eventBus: new EventBus(),
   };
   await restoreContainers(ctx);
   // Whatever a crash mid-import/load left behind is referenced by no image record.
@@ -129,6 +137,9 @@ async function main(): Promise<void> {
     .add(systemRoutes(systemBackend(ctx, () => countContainers(ctx))))
     .add(imageRoutes(imagesBackend(ctx)))
     .add(containerRoutes(containersBackend(ctx, new ConmonContainerIo(ctx.containers.bundleRoot))))
+    .add(containerFsRoutes(containerFsBackend(ctx)))
+    .add(containerOpsRoutes(containerOpsBackend(ctx)))
+    .add(eventsRoutes({ events: (q) => streamEventLines(ctx, q) }))
     .add(execRoutes(execBackend({ ctx, execs: new ExecStore(), runtime: new ConmonExec({
       binaries: () => runtime.binaries(),
       runcRoot: join(cfg.execRoot, 'runc'),

@@ -37,6 +37,21 @@ export interface RuntimeState {
   pid: number;
 }
 
+/**
+ * New cgroup limits for a running container; absent fields stay as they are.
+ * Docker's units: bytes, CFS microseconds, a cpuset list like `0-2`.
+ */
+export interface ResourceUpdate {
+  memory?: number;
+  /** Memory plus swap in bytes; -1 is unlimited. */
+  memorySwap?: number;
+  cpuShares?: number;
+  cpuPeriod?: number;
+  cpuQuota?: number;
+  cpusetCpus?: string;
+  pidsLimit?: number;
+}
+
 export interface Runtime {
   /** Creates the container (not started) with its monitor watching it. */
   create(opts: CreateOptions): Promise<{ pid: number; conmonPid: number }>;
@@ -45,6 +60,8 @@ export interface Runtime {
   kill(id: string, signal: string | number, all?: boolean): Promise<void>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
+  /** Changes the cgroup limits of a created, running or paused container. */
+  update(id: string, resources: ResourceUpdate): Promise<void>;
   /** undefined when the runtime does not know the container. */
   state(id: string): Promise<RuntimeState | undefined>;
   /** Removes the container from the runtime; `force` kills it first. Idempotent. */

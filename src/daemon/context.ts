@@ -3,6 +3,7 @@ import type { ImageDeps } from '../images/deps.js';
 import type { ContainerUse } from '../images/remove.js';
 import type { Logger } from '../util/logger.js';
 import type { ContainerDeps } from './containers/deps.js';
+import type { EventBus } from './events/event-bus.js';
 
 /** Counts writes in flight (import, load, pull) so garbage collection leaves their fresh blobs alone. */
 export class WriteTracker {
@@ -28,6 +29,8 @@ export interface DaemonContext {
   images: ImageDeps;
   writes: WriteTracker;
   containers: ContainerDeps;
+  /** `docker events`: what happened to containers and images (not ctx.containers.events, the lifecycle hooks). */
+  eventBus: EventBus;
 }
 
 /** Containers (running or exited) created from image `id`. */

@@ -2,6 +2,8 @@ import { Conflict, InvalidArgument, NotModified } from '../../core/errors.js';
 import type { DaemonContext } from '../context.js';
 import type { ContainerRecord } from './container-record.js';
 import { removeContainerNow, startContainer } from './container-runner.js';
+import { emitContainerEvent, signalNumber } from '../events/emit.js';
+import { thawAfterSignal } from './pause.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
@@ -34,12 +36,19 @@ async function stopRunning(ctx: DaemonContext, c: ContainerRecord, timeoutSecond
   const exit = events.nextExit(c.Id);
   const sig = normalizeSignal(signal || c.Config.StopSignal || 'SIGTERM');
   const t = timeoutSeconds ?? c.Config.StopTimeout ?? 10;
-  if (t !== 0) await runtime.kill(c.Id, sig).catch(() => undefined);
+  if (t !== 0) {
+    await runtime.kill(c.Id, sig).catch(() => undefined);
+    emitContainerEvent(ctx, c, 'kill', { signal: signalNumber(sig) });
+    await thawAfterSignal(ctx, c);
+  }
   const stopped = t < 0 ? await exit.then(() => true) : await Promise.race([exit.then(() => true), sleep(t * 1000).then(() => false)]);
   if (!stopped) {
     await runtime.kill(c.Id, 'SIGKILL', true).catch(() => undefined);
+    emitContainerEvent(ctx, c, 'kill', { signal: '9' });
+    await thawAfterSignal(ctx, c);
     await exit;
   }
+  emitContainerEvent(ctx, c, 'stop');
 }
 
 /** POST /containers/{id}/stop */
@@ -56,6 +65,7 @@ export async function restartUseCase(ctx: DaemonContext, ref: string, timeout?: 
   const fresh = ctx.containers.store.get(c.Id);
   fresh.ManuallyStopped = false;
   await startContainer(ctx, fresh);
+  emitContainerEvent(ctx, fresh, 'restart');
 }
 
 /** POST /containers/{id}/kill */
@@ -64,11 +74,15 @@ export async function killUseCase(ctx: DaemonContext, ref: string, signal = 'SIG
   if (!c.State.Running) throw new Conflict(`Cannot kill container: ${ref}: Container ${c.Id} is not running`);
   const sig = normalizeSignal(signal);
   if (!/^(\d+|SIG[A-Z0-9+-]+)$/.test(sig)) throw new InvalidArgument(`Invalid signal: ${signal}`);
-  if (sig === 'SIGKILL' || sig === '9' || sig === normalizeSignal(c.Config.StopSignal || 'SIGTERM')) {
+  const stopping = sig === 'SIGKILL' || sig === '9' || sig === normalizeSignal(c.Config.StopSignal || 'SIGTERM');
+  if (stopping) {
     c.ManuallyStopped = true;
     await ctx.containers.store.save(c);
   }
   await ctx.containers.runtime.kill(c.Id, sig);
+  emitContainerEvent(ctx, c, 'kill', { signal: signalNumber(sig) });
+  // A paused container acts on the signal only once thawed; Docker thaws it for stop signals.
+  if (stopping) await thawAfterSignal(ctx, c);
 }
 
 /** DELETE /containers/{id} */
@@ -82,6 +96,8 @@ export async function removeUseCase(ctx: DaemonContext, ref: string, force: bool
     c.HostConfig.AutoRemove = false;
     const exit = ctx.containers.events.nextExit(c.Id);
     await ctx.containers.runtime.kill(c.Id, 'SIGKILL', true).catch(() => undefined);
+    emitContainerEvent(ctx, c, 'kill', { signal: '9' });
+    await thawAfterSignal(ctx, c);
     await exit;
   }
   await removeContainerNow(ctx, ctx.containers.store.get(c.Id));
@@ -116,8 +132,10 @@ export async function renameUseCase(ctx: DaemonContext, ref: string, name: strin
   const full = name.startsWith('/') ? name : `/${name}`;
   if (c.Name === full) throw new InvalidArgument('Renaming a container with the same name as its current name');
   ctx.containers.store.checkName(full, c.Id);
+  const oldName = c.Name;
   c.Name = full;
   await ctx.containers.store.save(c);
+  emitContainerEvent(ctx, c, 'rename', { oldName });
 }
 
 /** POST /containers/prune: every stopped container. */

@@ -7,6 +7,7 @@ import type { DaemonContext } from '../context.js';
 import type { ContainerRecord } from './container-record.js';
 import { writeEtcFiles } from './etc-files.js';
 import { resolveUser } from './resolve-user.js';
+import { emitContainerEvent } from '../events/emit.js';
 
 /** Where a container's rootfs is mounted while it runs. */
 export function rootfsOf(ctx: DaemonContext, id: string): string {
@@ -119,6 +120,7 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
       FinishedAt: '0001-01-01T00:00:00Z',
     };
     await store.save(c);
+    emitContainerEvent(ctx, c, 'start');
   } catch (err) {
     await runtime.delete(c.Id, true).catch(() => undefined);
     await mounter.unmount(rootfs, { detach: true }).catch(() => undefined);
@@ -155,6 +157,7 @@ export async function handleExit(ctx: DaemonContext, id: string, code: number): 
   c.State = { ...c.State, Status: 'exited', Running: false, Paused: false, Restarting: false, OOMKilled: oomKilled, Pid: 0, ExitCode: code, FinishedAt: new Date().toISOString() };
   await store.save(c);
   ctx.logger.debug('container exited', { id, code });
+  emitContainerEvent(ctx, c, 'die', { exitCode: String(code) });
   events.exited(id, code);
   if (c.HostConfig.AutoRemove) {
     await events.outputReleased(id, 10_000);
@@ -200,5 +203,6 @@ export async function removeContainerNow(ctx: DaemonContext, c: ContainerRecord)
   await rm(join(bundleRoot, c.Id), { recursive: true, force: true });
   await rm(join(exitDir, c.Id), { force: true });
   await store.delete(c.Id);
+  emitContainerEvent(ctx, c, 'destroy');
   events.removed(c.Id);
 }

@@ -6,6 +6,7 @@ import { readConfig } from '../../images/create-image.js';
 import type { DaemonContext } from '../context.js';
 import { initialState, type ContainerRecord } from './container-record.js';
 import { randomName } from './names.js';
+import { emitContainerEvent } from '../events/emit.js';
 
 const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -124,5 +125,6 @@ export async function createContainer(ctx: DaemonContext, body: ContainerCreateB
     await store.delete(id);
     throw err;
   }
+  emitContainerEvent(ctx, record, 'create');
   return { Id: id, Warnings: [] };
 }

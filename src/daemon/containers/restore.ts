@@ -21,6 +21,12 @@ export async function restoreContainers(ctx: DaemonContext): Promise<void> {
       const st = await runtime.state(c.Id);
       if (st && (st.status === 'running' || st.status === 'paused' || st.status === 'created')) {
         ctx.logger.info('re-attached to running container', { id: c.Id, pid: st.pid });
+        // The freezer is the truth about pausing: it may have changed while berthd was down.
+        const paused = st.status === 'paused';
+        if (c.State.Paused !== paused) {
+          c.State = { ...c.State, Paused: paused, Status: paused ? 'paused' : 'running' };
+          await store.save(c);
+        }
         watchExit(ctx, c.Id);
       } else {
         await handleExit(ctx, c.Id, 255);

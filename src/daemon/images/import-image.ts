@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
-import { parseRepositoryAndTag } from '../../core/reference.js';
+import { familiarString, parseRepositoryAndTag } from '../../core/reference.js';
 import type { Reference } from '../../core/reference.js';
 import { importImage } from '../../images/import.js';
 import type { DaemonContext } from '../context.js';
+import { emitImageEvent } from '../events/emit.js';
 
 export interface ImportInput {
   repo?: string;
@@ -21,5 +22,6 @@ export async function importImageUseCase(ctx: DaemonContext, source: Readable, i
     importImage(ctx.images, source, { changes: input.changes, message: input.message, os, architecture, signal: input.signal }),
   );
   if (ref) await ctx.images.store.tag(ref, rec.id);
+  emitImageEvent(ctx, rec.id, 'import', ref ? familiarString(ref) : rec.id);
   return { id: rec.id };
 }

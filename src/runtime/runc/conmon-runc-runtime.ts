@@ -3,7 +3,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Internal, NotFound, messageOf } from '../../core/errors.js';
-import type { CreateOptions, Runtime, RuntimeState, RuntimeStatus } from '../../core/runtime.js';
+import type { CreateOptions, ResourceUpdate, Runtime, RuntimeState, RuntimeStatus } from '../../core/runtime.js';
 import type { Logger } from '../../util/logger.js';
 import { silentLogger } from '../../util/logger.js';
 import { readExitCode, waitExitFile } from '../exit-file.js';
@@ -158,6 +158,21 @@ export class ConmonRuncRuntime implements Runtime {
 
   async resume(id: string): Promise<void> {
     await this.#runcCall('resume', id);
+  }
+
+  async update(id: string, r: ResourceUpdate): Promise<void> {
+    const flags: string[] = [];
+    const add = (flag: string, v: number | string | undefined) => {
+      if (v !== undefined) flags.push(flag, String(v));
+    };
+    add('--memory', r.memory);
+    add('--memory-swap', r.memorySwap);
+    add('--cpu-share', r.cpuShares);
+    add('--cpu-period', r.cpuPeriod);
+    add('--cpu-quota', r.cpuQuota);
+    add('--cpuset-cpus', r.cpusetCpus);
+    add('--pids-limit', r.pidsLimit);
+    if (flags.length) await this.#runcCall('update', id, flags);
   }
 
   async state(id: string): Promise<RuntimeState | undefined> {

@@ -43,7 +43,7 @@ export interface CreateFlags {
 /** Docker's RAMInBytes: `512m`, `1g`, `100k`, plain bytes; binary units. */
 export function parseBytes(v: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([bkmgt]?)b?$/i.exec(v.trim());
-  if (!m) throw new InvalidArgumentError(`invalid size: '${v}' for ${flag}`);
+  if (!m) throw new InvalidArgumentError(`invalid argument "${v}" for "${flag}" flag: invalid size: '${v}'`);
   const mult = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as 'b'];
   return Math.floor(Number(m[1]) * mult);
 }
@@ -67,10 +67,10 @@ function restartPolicy(v: string | undefined): RestartPolicy {
 function ulimits(list: string[] | undefined): HostConfig['Ulimits'] {
   return (list ?? []).map((u) => {
     const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(u);
-    if (!m) throw new InvalidArgumentError(`invalid ulimit argument: ${u}`);
+    if (!m) throw new InvalidArgumentError(`invalid argument "${u}" for "--ulimit" flag: invalid ulimit argument: ${u}`);
     const soft = Number(m[2]);
     const hard = m[3] === undefined ? soft : Number(m[3]);
-    if (soft > hard && hard !== -1) throw new InvalidArgumentError(`ulimit soft limit must be less than or equal to hard limit: ${soft} > ${hard}`);
+    if (soft > hard && hard !== -1) throw new InvalidArgumentError(`invalid argument "${u}" for "--ulimit" flag: ulimit soft limit must be less than or equal to hard limit: ${soft} > ${hard}`);
     return { Name: m[1]!, Soft: soft, Hard: hard };
   });
 }
@@ -124,18 +124,18 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     Tmpfs: Object.keys(tmpfs).length ? tmpfs : null,
     ExtraHosts: f.addHost ?? null,
     Init: f.init ?? null,
-    Memory: f.memory ? parseBytes(f.memory, '--memory') : 0,
+    Memory: f.memory ? parseBytes(f.memory, '-m, --memory') : 0,
     MemorySwap: f.memorySwap ? (f.memorySwap === '-1' ? -1 : parseBytes(f.memorySwap, '--memory-swap')) : 0,
     NanoCpus: f.cpus ? Math.round(Number(f.cpus) * 1e9) : 0,
-    CpuShares: intFlag(f.cpuShares, 'cpu-shares') ?? 0,
+    CpuShares: intFlag(f.cpuShares, '-c, --cpu-shares') ?? 0,
     CpusetCpus: f.cpusetCpus ?? '',
-    PidsLimit: intFlag(f.pidsLimit, 'pids-limit') ?? null,
+    PidsLimit: intFlag(f.pidsLimit, '--pids-limit') ?? null,
     Ulimits: ulimits(f.ulimit),
     ShmSize: f.shmSize ? parseBytes(f.shmSize, '--shm-size') : 0,
     Sysctls: f.sysctl ? keyValues(f.sysctl, 'sysctl') : null,
     LogConfig: { Type: 'k8s-file', Config: keyValues(f.logOpt, 'log-opt') },
   };
-  if (f.cpus && (!Number.isFinite(Number(f.cpus)) || Number(f.cpus) <= 0)) throw new InvalidArgumentError(`invalid argument "${f.cpus}" for "--cpus" flag`);
+  if (f.cpus && (!Number.isFinite(Number(f.cpus)) || Number(f.cpus) <= 0)) throw new InvalidArgumentError(`invalid argument "${f.cpus}" for "--cpus" flag: failed to parse ${f.cpus} as a rational number`);
   return {
     Image: image,
     Cmd: command.length ? command : null,
@@ -146,7 +146,7 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     Hostname: f.hostname ?? '',
     Labels: keyValues(f.label, 'label'),
     StopSignal: f.stopSignal,
-    StopTimeout: intFlag(f.stopTimeout, 'stop-timeout') ?? null,
+    StopTimeout: intFlag(f.stopTimeout, '--stop-timeout') ?? null,
     Tty: f.tty ?? false,
     OpenStdin: f.interactive ?? false,
     StdinOnce: f.interactive ?? false,

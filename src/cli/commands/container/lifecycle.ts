@@ -14,7 +14,7 @@ interface BulkCommand {
 
 function seconds(v: string | boolean | undefined): number | undefined {
   if (typeof v !== 'string') return undefined;
-  if (!/^-?\d+$/.test(v)) throw new Error(`invalid argument "${v}" for "-t, --timeout" flag`);
+  if (!/^-?\d+$/.test(v)) throw new Error(`invalid argument "${v}" for "-t, --timeout" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
   return Number(v);
 }
 
@@ -72,6 +72,14 @@ function ignoreNotModified(err: unknown): void {
 export function registerLifecycle(program: Command, container: Command, ctx: CliContext): void {
   for (const spec of COMMANDS) {
     const action = async (refs: string[], opts: Opts) => {
+      // A bad flag is a usage error, reported once before any container is touched (exit 125, as Docker).
+      try {
+        seconds(opts.timeout);
+      } catch (err) {
+        ctx.err(`${(err as Error).message}\n`);
+        process.exitCode = 125;
+        return;
+      }
       let failed = false;
       for (const ref of refs) {
         try {

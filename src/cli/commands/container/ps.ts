@@ -32,13 +32,20 @@ const HEADERS = {
   Mounts: 'MOUNTS',
 };
 
+/** Go's strconv.Quote: printable runes kept, controls as \n, \t or \xNN. */
+function goQuote(s: string): string {
+  const named: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\' };
+  return `"${s.replace(/[\x00-\x1f\x7f"\\]/g, (ch) => named[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)}"`;
+}
+
 function row(c: ContainerSummary, noTrunc: boolean) {
-  let command = JSON.stringify(c.Command).slice(1, -1);
-  if (!noTrunc && command.length > 20) command = command.slice(0, 19) + '…';
+  // Docker truncates the raw command to 20 runes, then quotes it (formatter.Ellipsis, then strconv.Quote).
+  const runes = [...c.Command];
+  const command = !noTrunc && runes.length > 20 ? runes.slice(0, 19).join('') + '…' : c.Command;
   return {
     ID: noTrunc ? c.Id : c.Id.slice(0, 12),
     Image: c.Image,
-    Command: `"${command}"`,
+    Command: goQuote(command),
     CreatedAt: goTime(c.Created),
     RunningFor: timeAgo(c.Created),
     Status: c.Status,
