@@ -33,18 +33,7 @@ export interface ContainerStatsFrame {
   networks?: Record<string, { rx_bytes: number; tx_bytes: number }>;
 }
 
-/** POST /containers/{id}/update body. */
-export interface ContainerUpdateConfig {
-  Memory?: number;
-  MemorySwap?: number;
-  NanoCpus?: number;
-  CpuShares?: number;
-  CpuPeriod?: number;
-  CpuQuota?: number;
-  CpusetCpus?: string;
-  PidsLimit?: number;
-  RestartPolicy?: { Name: string; MaximumRetryCount?: number };
-}
+export type { ContainerUpdateBody as ContainerUpdateConfig } from '../core/wire/containers.js';
 
 /** One line of GET /events. */
 export interface EventMessage {

@@ -130,3 +130,8 @@ export interface ContainerWaitResponse {
   StatusCode: number;
   Error: { Message: string } | null;
 }
+
+/** POST /containers/{id}/update body (Docker's UpdateConfig, the fields Berth applies). Zero means "leave as is". */
+export type ContainerUpdateBody = Pick<HostConfig, 'Memory' | 'MemorySwap' | 'NanoCpus' | 'CpuShares' | 'CpuPeriod' | 'CpuQuota' | 'CpusetCpus' | 'PidsLimit'> & {
+  RestartPolicy?: RestartPolicy;
+};

@@ -1,23 +1,11 @@
 import { cpus } from 'node:os';
 import { Conflict, Internal, InvalidArgument, messageOf } from '../../core/errors.js';
 import type { ResourceUpdate } from '../../core/runtime.js';
-import type { HostConfig, RestartPolicy } from '../../core/wire/containers.js';
+import type { ContainerUpdateBody, HostConfig, RestartPolicy } from '../../core/wire/containers.js';
+
+export type { ContainerUpdateBody };
 import type { DaemonContext } from '../context.js';
 import { emitContainerEvent } from '../events/emit.js';
-
-/** POST /containers/{id}/update body (Docker's UpdateConfig, the fields Berth applies). Zero means "leave as is". */
-export interface ContainerUpdateBody {
-  Memory?: number;
-  MemorySwap?: number;
-  NanoCpus?: number;
-  CpuShares?: number;
-  CpuPeriod?: number;
-  CpuQuota?: number;
-  CpusetCpus?: string;
-  /** null/absent: unchanged; 0 or -1: unlimited. */
-  PidsLimit?: number | null;
-  RestartPolicy?: RestartPolicy;
-}
 
 const POLICIES = new Set(['no', 'always', 'unless-stopped', 'on-failure']);
 

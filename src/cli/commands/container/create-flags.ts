@@ -54,7 +54,8 @@ function intFlag(v: string | undefined, flag: string): number | undefined {
   return Number(v);
 }
 
-function restartPolicy(v: string | undefined): RestartPolicy {
+/** Docker's `--restart` values: `no`, `always`, `unless-stopped`, `on-failure[:N]`. */
+export function restartPolicy(v: string | undefined): RestartPolicy {
   if (!v) return { Name: 'no', MaximumRetryCount: 0 };
   const [name, count] = v.split(':');
   if (!['no', 'always', 'unless-stopped', 'on-failure'].includes(name!)) throw new InvalidArgumentError(`invalid restart policy format: ${v}`);

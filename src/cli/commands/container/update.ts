@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { ContainerUpdateConfig } from '../../../client/ops-types.js';
 import type { CliContext } from '../../context.js';
-import { parseBytes } from './create-flags.js';
+import { parseBytes, restartPolicy } from './create-flags.js';
 
 interface UpdateFlags {
   memory?: string;
@@ -19,15 +19,6 @@ function int(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
   if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError(`invalid argument "${v}" for "${flag}" flag: strconv.ParseInt: parsing "${v}": invalid syntax`);
   return Number(v);
-}
-
-function restartPolicy(v: string): { Name: string; MaximumRetryCount: number } {
-  const [name, count] = v.split(':');
-  if (!['no', 'always', 'unless-stopped', 'on-failure'].includes(name!)) throw new InvalidArgumentError(`invalid restart policy format: ${v}`);
-  if (count !== undefined && name !== 'on-failure') throw new InvalidArgumentError(`maximum retry count cannot be used with restart policy '${name}'`);
-  const max = count === undefined ? 0 : Number(count);
-  if (!Number.isInteger(max) || max < 0) throw new InvalidArgumentError('invalid restart policy format: maximum retry count must be an integer');
-  return { Name: name!, MaximumRetryCount: max };
 }
 
 /** The request body; only flags the user gave are set (PidsLimit and RestartPolicy stay absent otherwise, as Docker sends them). */
