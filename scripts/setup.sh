@@ -31,7 +31,7 @@ die() { echo "setup: error: $*" >&2; exit 1; }
 # docker.io is a peer for side-by-side tests (its dockerd is only started by them, on its own roots);
 # docker-registry (distribution 2.8) and skopeo are registry peers for the pull/push tests;
 # hyperfine is for the benchmarks.
-packages=(runc conmon iptables iproute2 busybox-static attr gcc libc6-dev debootstrap docker.io docker-registry skopeo curl hyperfine tmux)
+packages=(runc conmon iptables iproute2 busybox-static attr gcc libc6-dev debootstrap docker.io docker-registry skopeo curl tini hyperfine tmux)
 if [[ ${BERTH_SETUP_SKIP_APT:-0} != 1 ]]; then
   missing=()
   for p in "${packages[@]}"; do
