@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ApiError, ConnectError } from '../client/transport.js';
 import { createContext, resolveHost } from './context.js';
 import { registerVersion } from './commands/system/version.js';
@@ -101,6 +101,8 @@ export async function runCli(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
+    // Flag values checked in an action (createBody, --mount) throw this; commander prints only its own parse errors.
+    if (err instanceof InvalidArgumentError) process.stderr.write(`${err.message}\n`);
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return err.exitCode === 0 ? 0 : 125;
