@@ -36,7 +36,9 @@ export function planMounts(ctx: DaemonContext, hc: HostConfig, imageVolumes: rea
   const explicit = new Set<string>();
   for (const spec of hc.VolumesFrom ?? []) {
     const { ref, rw } = parseVolumesFrom(spec);
-    const from = ctx.containers.store.get(ref);
+    // Docker answers 400 here, not 404: clients take a 404 on create for a missing image.
+    const from = ctx.containers.store.tryGet(ref);
+    if (!from) throw new InvalidArgument(`No such container: ${ref}`);
     for (const m of from.MountPoints ?? []) {
       byDest.set(m.Destination, { ...m, RW: m.RW && rw, Mode: '', CopyData: false, CreateSource: false, VolumeOptions: null, VolumeLabels: null });
     }
