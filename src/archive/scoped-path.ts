@@ -16,8 +16,11 @@ const MAX_LINKS = 255;
  * The answer is only as good as the moment it was computed: a process inside the container
  * can swap a directory for a symlink afterwards, so writers must still refuse symlinks
  * while they walk (LayerWriter does).
+ *
+ * `locate` maps a relative path to where it really is on the host, for trees with other
+ * directories mounted into them (a stopped container's volumes); by default `root/rel`.
  */
-export async function resolveInScope(root: string, path: string): Promise<string> {
+export async function resolveInScope(root: string, path: string, locate?: (rel: string) => string): Promise<string> {
   const resolved: string[] = [];
   const pending = path.split('/');
   let links = 0;
@@ -31,7 +34,7 @@ export async function resolveInScope(root: string, path: string): Promise<string
     const candidate = [...resolved, comp];
     let st;
     try {
-      st = await lstatOrNull(join(root, ...candidate));
+      st = await lstatOrNull(locate ? locate(candidate.join('/')) : join(root, ...candidate));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
       st = null;
@@ -41,7 +44,7 @@ export async function resolveInScope(root: string, path: string): Promise<string
       continue;
     }
     if (++links > MAX_LINKS) throw new InvalidArgument(`too many links in ${path}`);
-    const target = await readlink(join(root, ...candidate));
+    const target = await readlink(locate ? locate(candidate.join('/')) : join(root, ...candidate));
     if (target.startsWith('/')) resolved.length = 0;
     pending.unshift(...target.split('/'));
   }

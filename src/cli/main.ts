@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ApiError, ConnectError } from '../client/transport.js';
 import { createContext, resolveHost } from './context.js';
 import { registerVersion } from './commands/system/version.js';
@@ -33,6 +33,11 @@ import { registerUpdate } from './commands/container/update.js';
 import { registerPort } from './commands/container/port.js';
 import { registerEvents } from './commands/system/events.js';
 import { TemplateError } from './format/template.js';
+import { registerVolumeCreate } from './commands/volume/create.js';
+import { registerVolumeLs } from './commands/volume/ls.js';
+import { registerVolumeInspect } from './commands/volume/inspect.js';
+import { registerVolumeRm } from './commands/volume/rm.js';
+import { registerVolumePrune } from './commands/volume/prune.js';
 
 export function buildProgram(): Command {
   const program = new Command('berth');
@@ -79,7 +84,13 @@ export function buildProgram(): Command {
   registerUpdate(program, container, ctx);
   registerPort(program, container, ctx);
   registerEvents(program, ctx);
-  for (const c of [...program.commands, ...image.commands, ...container.commands]) c.exitOverride();
+  const volume = program.command('volume').description('Manage volumes').exitOverride();
+  registerVolumeCreate(volume, ctx);
+  registerVolumeLs(volume, ctx);
+  registerVolumeInspect(volume, ctx);
+  registerVolumeRm(volume, ctx);
+  registerVolumePrune(volume, ctx);
+  for (const c of [...program.commands, ...image.commands, ...container.commands, ...volume.commands]) c.exitOverride();
   return program;
 }
 
@@ -90,6 +101,8 @@ export async function runCli(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
+    // Flag values checked in an action (createBody, --mount) throw this; commander prints only its own parse errors.
+    if (err instanceof InvalidArgumentError) process.stderr.write(`${err.message}\n`);
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return err.exitCode === 0 ? 0 : 125;

@@ -37,6 +37,10 @@ import { Router } from '../api/router.js';
 import { createApiServer } from '../api/server.js';
 import { systemRoutes } from '../api/routes/system/routes.js';
 import { imageRoutes } from '../api/routes/images/routes.js';
+import { VolumeStore } from '../volumes/volume-store.js';
+import { volumesBackend } from '../daemon/volumes/volumes-backend.js';
+import { volumeRoutes } from '../api/routes/volumes/routes.js';
+import { restoreVolumeUse } from '../daemon/containers/mounts/runtime-mounts.js';
 
 const USAGE = `Usage: berthd [OPTIONS]
 
@@ -127,8 +131,12 @@ async function main(): Promise<void> {
       logMaxSize: parseLogSize(cfg.logOpts['max-size']) ?? 10 * 1024 * 1024,
     },
     eventBus: new EventBus(),
+    volumes: await VolumeStore.open(join(cfg.dataRoot, 'volumes'), { mountAll, unmount, isMountPoint }, logger),
   };
+  // Volume references and holds first: live restore releases those of containers that exited meanwhile.
+  await restoreVolumeUse(ctx);
   await restoreContainers(ctx);
+  await ctx.volumes.reconcileMounts();
   // Whatever a crash mid-import/load left behind is referenced by no image record.
   const swept = await collectGarbage(images, { keepSnapshots: containerSnapshots(ctx) });
   if (swept.snapshots || swept.blobs) logger.info('removed leftovers of interrupted work', swept);
@@ -139,6 +147,7 @@ async function main(): Promise<void> {
     .add(containerRoutes(containersBackend(ctx, new ConmonContainerIo(ctx.containers.bundleRoot))))
     .add(containerFsRoutes(containerFsBackend(ctx)))
     .add(containerOpsRoutes(containerOpsBackend(ctx)))
+    .add(volumeRoutes(volumesBackend(ctx)))
     .add(eventsRoutes({ events: (q) => streamEventLines(ctx, q) }))
     .add(execRoutes(execBackend({ ctx, execs: new ExecStore(), runtime: new ConmonExec({
       binaries: () => runtime.binaries(),

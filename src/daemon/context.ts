@@ -2,6 +2,7 @@ import type { Digest } from '../core/digest.js';
 import type { ImageDeps } from '../images/deps.js';
 import type { ContainerUse } from '../images/remove.js';
 import type { Logger } from '../util/logger.js';
+import type { VolumeStore } from '../volumes/volume-store.js';
 import type { ContainerDeps } from './containers/deps.js';
 import type { EventBus } from './events/event-bus.js';
 
@@ -29,6 +30,8 @@ export interface DaemonContext {
   images: ImageDeps;
   writes: WriteTracker;
   containers: ContainerDeps;
+  /** Local-driver volumes: records, references, mounts. */
+  volumes: VolumeStore;
   /** `docker events`: what happened to containers and images (not ctx.containers.events, the lifecycle hooks). */
   eventBus: EventBus;
 }

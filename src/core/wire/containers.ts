@@ -1,3 +1,5 @@
+import type { MountPoint, MountSpec } from './volumes.js';
+
 /** Docker Engine API container shapes (swagger: ContainerConfig, HostConfig, ContainerInspectResponse...). */
 
 export interface ContainerCreateConfig {
@@ -33,6 +35,9 @@ export interface RestartPolicy {
 
 export interface HostConfig {
   Binds?: string[] | null;
+  Mounts?: MountSpec[] | null;
+  VolumesFrom?: string[] | null;
+  VolumeDriver?: string;
   NetworkMode?: string;
   PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }>> | null;
   RestartPolicy?: RestartPolicy;
@@ -103,7 +108,7 @@ export interface ContainerInspect {
   ExecIDs: string[] | null;
   HostConfig: HostConfig;
   GraphDriver: { Name: string; Data: Record<string, string> | null };
-  Mounts: unknown[];
+  Mounts: MountPoint[];
   Config: ContainerCreateConfig;
   NetworkSettings: Record<string, unknown>;
 }
@@ -123,7 +128,7 @@ export interface ContainerSummary {
   Status: string;
   HostConfig: { NetworkMode: string };
   NetworkSettings: { Networks: Record<string, unknown> };
-  Mounts: unknown[];
+  Mounts: MountPoint[];
 }
 
 export interface ContainerWaitResponse {

@@ -8,7 +8,8 @@ import { resolveInScope } from '../../archive/scoped-path.js';
 import { Forbidden, InvalidArgument, NotFound } from '../../core/errors.js';
 import type { DaemonContext } from '../context.js';
 import type { ContainerRecord } from './container-record.js';
-import { holdRootfs, type RootfsHold } from './container-rootfs.js';
+import { holdRootfs } from './container-rootfs.js';
+import { mountedView, type MountedView } from './mounts/mounted-view.js';
 
 /** Docker's ContainerPathStat, sent base64-encoded in `X-Docker-Container-Path-Stat`. */
 export interface ContainerPathStat {
@@ -63,22 +64,22 @@ function absolute(path: string): string {
 }
 
 /** Docker's ResolvePath + StatPath: the directory part is resolved in scope, the base is not followed. */
-async function resolve(root: string, path: string, ref: string): Promise<Resolved> {
+async function resolve(root: string, view: MountedView, path: string, ref: string): Promise<Resolved> {
   const abs = absolute(path);
   const slash = abs.lastIndexOf('/');
   const dirPart = abs.slice(0, slash + 1);
   const base = abs.slice(slash + 1);
-  const dir = await resolveInScope(root, dirPart);
+  const dir = await resolveInScope(root, dirPart, view.locate);
   const rel = base === '' || base === '.' ? dir : dir === '' ? base : `${dir}/${base}`;
-  const stat = await lstat(join(root, rel)).catch(() => null);
+  const stat = await lstat(view.locate(rel)).catch(() => null);
   if (stat === null) throw new NotFound(`Could not find the file ${path} in container ${ref}`);
   return { abs, rel, stat };
 }
 
-async function statOf(root: string, r: Resolved): Promise<ContainerPathStat> {
+async function statOf(root: string, view: MountedView, r: Resolved): Promise<ContainerPathStat> {
   let linkTarget = '';
   // Fully evaluated in the container's scope, as an absolute path inside it.
-  if (r.stat.isSymbolicLink()) linkTarget = `/${await resolveInScope(root, r.abs)}`;
+  if (r.stat.isSymbolicLink()) linkTarget = `/${await resolveInScope(root, r.abs, view.locate)}`;
   return { name: goBase(r.abs), size: r.stat.size, mode: goFileMode(r.stat), mtime: r.stat.mtime.toISOString(), linkTarget };
 }
 
@@ -88,10 +89,16 @@ function goBase(abs: string): string {
   return trimmed === '' ? '/' : posix.basename(trimmed);
 }
 
-async function withRootfs<T>(ctx: DaemonContext, c: ContainerRecord, fn: (hold: RootfsHold) => Promise<T>): Promise<T> {
+/** The container's files with its binds and volumes, held for the time of `fn`. */
+async function withRootfs<T>(ctx: DaemonContext, c: ContainerRecord, fn: (root: string, view: MountedView) => Promise<T>): Promise<T> {
   const hold = await holdRootfs(ctx, c);
   try {
-    return await fn(hold);
+    const view = await mountedView(ctx, c, hold.path);
+    try {
+      return await fn(hold.path, view);
+    } finally {
+      await view.release();
+    }
   } finally {
     await hold.release();
   }
@@ -100,7 +107,7 @@ async function withRootfs<T>(ctx: DaemonContext, c: ContainerRecord, fn: (hold: 
 /** HEAD /containers/{id}/archive */
 export async function statContainerPath(ctx: DaemonContext, ref: string, path: string): Promise<ContainerPathStat> {
   const c = ctx.containers.store.get(ref);
-  return withRootfs(ctx, c, async ({ path: root }) => statOf(root, await resolve(root, path, ref)));
+  return withRootfs(ctx, c, async (root, view) => statOf(root, view, await resolve(root, view, path, ref)));
 }
 
 /**
@@ -112,9 +119,15 @@ export async function statContainerPath(ctx: DaemonContext, ref: string, path: s
 export async function archiveContainerPath(ctx: DaemonContext, ref: string, path: string): Promise<{ stat: ContainerPathStat; tar: Readable }> {
   const c = ctx.containers.store.get(ref);
   const hold = await holdRootfs(ctx, c);
+  let view: MountedView | undefined;
+  const release = async () => {
+    await view?.release();
+    await hold.release();
+  };
   try {
-    const r = await resolve(hold.path, path, ref);
-    const stat = await statOf(hold.path, r);
+    view = await mountedView(ctx, c, hold.path);
+    const r = await resolve(hold.path, view, path, ref);
+    const stat = await statOf(hold.path, view, r);
     let tar: Readable;
     if (r.rel === '') {
       // Docker names the root's entries `/x` (or `./x` for `/.`).
@@ -122,13 +135,13 @@ export async function archiveContainerPath(ctx: DaemonContext, ref: string, path
     } else {
       const parent = posix.dirname(r.rel) === '.' ? '' : posix.dirname(r.rel);
       const srcBase = posix.basename(r.rel);
-      const packed = packDirectory(join(hold.path, parent), { include: (rel) => rel === srcBase || rel.startsWith(`${srcBase}/`) });
+      const packed = packDirectory(view.locate(parent), { include: (rel) => rel === srcBase || rel.startsWith(`${srcBase}/`) });
       tar = stat.name === srcBase ? packed : rebaseTar(packed, srcBase, stat.name);
     }
-    tar.once('close', () => void hold.release());
+    tar.once('close', () => void release());
     return { stat, tar };
   } catch (err) {
-    await hold.release();
+    await release();
     throw err;
   }
 }
@@ -149,13 +162,14 @@ export async function extractToContainer(
 ): Promise<void> {
   const c = ctx.containers.store.get(ref);
   if (c.HostConfig.ReadonlyRootfs) throw new Forbidden('container rootfs is marked read-only');
-  await withRootfs(ctx, c, async ({ path: root }) => {
-    const rel = await resolveInScope(root, posix.normalize(`/${path}`));
-    const st = await lstat(join(root, rel)).catch(() => null);
+  await withRootfs(ctx, c, async (root, view) => {
+    const rel = await resolveInScope(root, posix.normalize(`/${path}`), view.locate);
+    const st = await lstat(view.locate(rel)).catch(() => null);
     if (st === null) throw new NotFound(`Could not find the file ${path} in container ${ref}`);
     if (!st.isDirectory()) throw new InvalidArgument('extraction point is not a directory');
-    await checkNoSymlinks(root, rel);
-    await applyLayer(source, join(root, rel), { whiteouts: 'remove', signal: opts.signal, logger: ctx.logger });
+    if (view.mountOf(rel)?.RW === false) throw new Forbidden('mounted volume is marked read-only');
+    await checkNoSymlinks(view, rel);
+    await applyLayer(source, view.locate(rel), { whiteouts: 'remove', signal: opts.signal, logger: ctx.logger });
   });
 }
 
@@ -164,11 +178,11 @@ export async function extractToContainer(
  * symlink. This narrows, but cannot close, the window in which a process inside a running
  * container could swap one in (Docker's CVE-2018-15664 has the same shape).
  */
-async function checkNoSymlinks(root: string, rel: string): Promise<void> {
-  let p = root;
+async function checkNoSymlinks(view: MountedView, rel: string): Promise<void> {
+  const parts: string[] = [];
   for (const part of rel.split('/').filter(Boolean)) {
-    p = join(p, part);
-    const st = await lstat(p);
+    parts.push(part);
+    const st = await lstat(view.locate(parts.join('/')));
     if (st.isSymbolicLink() || !st.isDirectory()) throw new InvalidArgument(`extraction point ${rel} changed while it was resolved`);
   }
 }

@@ -17,7 +17,7 @@ export async function startUseCase(ctx: DaemonContext, ref: string): Promise<voi
     await startContainer(ctx, c);
   } catch (err) {
     // Docker removes an auto-remove container that failed to start; clients wait for that.
-    if (c.HostConfig.AutoRemove) await removeContainerNow(ctx, c).catch(() => undefined);
+    if (c.HostConfig.AutoRemove) await removeContainerNow(ctx, c, { removeVolumes: true }).catch(() => undefined);
     throw err;
   }
 }
@@ -86,7 +86,7 @@ export async function killUseCase(ctx: DaemonContext, ref: string, signal = 'SIG
 }
 
 /** DELETE /containers/{id} */
-export async function removeUseCase(ctx: DaemonContext, ref: string, force: boolean): Promise<void> {
+export async function removeUseCase(ctx: DaemonContext, ref: string, force: boolean, removeVolumes = false): Promise<void> {
   const c = ctx.containers.store.get(ref);
   if (c.State.Running) {
     if (!force) {
@@ -100,7 +100,7 @@ export async function removeUseCase(ctx: DaemonContext, ref: string, force: bool
     await thawAfterSignal(ctx, c);
     await exit;
   }
-  await removeContainerNow(ctx, ctx.containers.store.get(c.Id));
+  await removeContainerNow(ctx, ctx.containers.store.get(c.Id), { removeVolumes });
 }
 
 /** POST /containers/{id}/wait */

@@ -1,5 +1,6 @@
 import type { Digest } from '../../core/digest.js';
 import type { ContainerCreateConfig, ContainerState, HostConfig } from '../../core/wire/containers.js';
+import type { MountPointRecord } from './mounts/parse-mounts.js';
 
 /** What berthd persists per container (containers/<id>/config.json), Docker's names where they exist. */
 export interface ContainerRecord {
@@ -19,6 +20,8 @@ export interface ContainerRecord {
   /** Set by `stop`/`kill` so restart policies leave the container alone. */
   ManuallyStopped: boolean;
   SnapshotKey: string;
+  /** Binds, volumes and tmpfs mounts resolved at create (absent in records older than volumes). */
+  MountPoints?: MountPointRecord[];
 }
 
 export function initialState(): ContainerState {

@@ -22,7 +22,7 @@ const holds = new Map<string, number>();
  * started meanwhile, start finds the mount and uses it, and the last release leaves it
  * mounted. Holds are counted per container, so concurrent copies share one mount.
  */
-export async function holdRootfs(ctx: DaemonContext, c: ContainerRecord): Promise<RootfsHold> {
+export async function holdRootfs(ctx: DaemonContext, c: Pick<ContainerRecord, 'Id' | 'SnapshotKey'>): Promise<RootfsHold> {
   const path = rootfsOf(ctx, c.Id);
   const { mounter } = ctx.containers;
   await lock.run(c.Id, async () => {

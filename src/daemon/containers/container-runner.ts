@@ -8,6 +8,8 @@ import type { ContainerRecord } from './container-record.js';
 import { writeEtcFiles } from './etc-files.js';
 import { resolveUser } from './resolve-user.js';
 import { emitContainerEvent } from '../events/emit.js';
+import { releaseMounts, startMounts } from './mounts/runtime-mounts.js';
+import { forgetMounts } from './mounts/resolve-mounts.js';
 
 /** Where a container's rootfs is mounted while it runs. */
 export function rootfsOf(ctx: DaemonContext, id: string): string {
@@ -45,6 +47,7 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
     const network = hc.NetworkMode ?? 'none';
     const etc = await writeEtcFiles(store.dir(c.Id), c.Config.Hostname ?? c.Id.slice(0, 12), hc.ExtraHosts ?? [], network);
     const user = await resolveUser(rootfs, c.Config.User);
+    const volumes = await startMounts(ctx, c);
     const env = [...(c.Config.Env ?? [])];
     if (!env.some((e) => e.startsWith('HOSTNAME='))) env.push(`HOSTNAME=${c.Config.Hostname}`);
     if (c.Config.Tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
@@ -70,8 +73,10 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
         { destination: '/etc/hostname', type: 'bind', source: etc.hostname, options: ['rbind', 'rprivate'] },
         { destination: '/etc/hosts', type: 'bind', source: etc.hosts, options: ['rbind', 'rprivate'] },
         { destination: '/etc/resolv.conf', type: 'bind', source: etc.resolvConf, options: ['rbind', 'rprivate'] },
+        ...volumes.mounts,
       ],
-      tmpfs: hc.Tmpfs ?? undefined,
+      tmpfs: volumes.tmpfs,
+      rootfsPropagation: volumes.rootfsPropagation,
       network,
       resources: {
         memory: hc.Memory,
@@ -124,6 +129,7 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
   } catch (err) {
     await runtime.delete(c.Id, true).catch(() => undefined);
     await mounter.unmount(rootfs, { detach: true }).catch(() => undefined);
+    await releaseMounts(ctx, c);
     c.State = { ...c.State, Error: messageOf(err), ExitCode: 128 };
     await store.save(c).catch(() => undefined);
     throw err;
@@ -154,6 +160,7 @@ export async function handleExit(ctx: DaemonContext, id: string, code: number): 
   );
   await runtime.delete(id, true).catch(() => undefined);
   await mounter.unmount(rootfsOf(ctx, id), { detach: true }).catch(() => undefined);
+  await releaseMounts(ctx, c);
   c.State = { ...c.State, Status: 'exited', Running: false, Paused: false, Restarting: false, OOMKilled: oomKilled, Pid: 0, ExitCode: code, FinishedAt: new Date().toISOString() };
   await store.save(c);
   ctx.logger.debug('container exited', { id, code });
@@ -161,7 +168,7 @@ export async function handleExit(ctx: DaemonContext, id: string, code: number): 
   events.exited(id, code);
   if (c.HostConfig.AutoRemove) {
     await events.outputReleased(id, 10_000);
-    await removeContainerNow(ctx, c).catch((err: unknown) => ctx.logger.warn('auto-remove failed', { id, error: messageOf(err) }));
+    await removeContainerNow(ctx, c, { removeVolumes: true }).catch((err: unknown) => ctx.logger.warn('auto-remove failed', { id, error: messageOf(err) }));
     return;
   }
   if (shouldRestart(c, code)) {
@@ -191,8 +198,11 @@ function shouldRestart(c: ContainerRecord, code: number): boolean {
   }
 }
 
-/** Removes a stopped container: runtime state, rootfs mount, snapshot, record. */
-export async function removeContainerNow(ctx: DaemonContext, c: ContainerRecord): Promise<void> {
+/**
+ * Removes a stopped container: runtime state, rootfs mount, snapshot, record, its volume
+ * references and, with `removeVolumes` (`rm -v`, `--rm`), its anonymous volumes.
+ */
+export async function removeContainerNow(ctx: DaemonContext, c: ContainerRecord, opts: { removeVolumes?: boolean } = {}): Promise<void> {
   const { store, runtime, mounter, events, bundleRoot, exitDir } = ctx.containers;
   if (c.State.Running) throw new Conflict(`You cannot remove a running container ${c.Id}. Stop the container before attempting removal or force remove`);
   await runtime.delete(c.Id, true).catch(() => undefined);
@@ -203,6 +213,7 @@ export async function removeContainerNow(ctx: DaemonContext, c: ContainerRecord)
   await rm(join(bundleRoot, c.Id), { recursive: true, force: true });
   await rm(join(exitDir, c.Id), { force: true });
   await store.delete(c.Id);
+  await forgetMounts(ctx, c.Id, c.MountPoints ?? [], opts.removeVolumes ?? false);
   emitContainerEvent(ctx, c, 'destroy');
   events.removed(c.Id);
 }

@@ -5,6 +5,7 @@ import { humanDuration } from '../../core/human-duration.js';
 import type { DaemonContext } from '../context.js';
 import type { ContainerRecord } from './container-record.js';
 import { logPathOf, rootfsOf } from './container-runner.js';
+import { mountViews } from './mounts/runtime-mounts.js';
 
 function ago(iso: string): string {
   return humanDuration(Date.now() - Date.parse(iso));
@@ -48,7 +49,7 @@ export function toSummary(ctx: DaemonContext, c: ContainerRecord, sizes?: { rw: 
     Status: statusText(c),
     HostConfig: { NetworkMode: c.HostConfig.NetworkMode ?? 'none' },
     NetworkSettings: { Networks: {} },
-    Mounts: [],
+    Mounts: mountViews(c),
   };
   if (sizes) {
     out.SizeRw = sizes.rw;
@@ -84,7 +85,7 @@ export async function toInspect(ctx: DaemonContext, c: ContainerRecord): Promise
     ExecIDs: null,
     HostConfig: c.HostConfig,
     GraphDriver: { Name: 'overlay2', Data: graph },
-    Mounts: [],
+    Mounts: mountViews(c),
     Config: c.Config,
     NetworkSettings: {
       Bridge: '',

@@ -18,7 +18,7 @@ export function containersBackend(ctx: DaemonContext, io?: ContainerIo) {
     stop: (ref: string, timeout?: number, signal?: string) => stopUseCase(ctx, ref, timeout, signal),
     restart: (ref: string, timeout?: number, signal?: string) => restartUseCase(ctx, ref, timeout, signal),
     kill: (ref: string, signal?: string) => killUseCase(ctx, ref, signal),
-    remove: (ref: string, force: boolean) => removeUseCase(ctx, ref, force),
+    remove: (ref: string, force: boolean, removeVolumes?: boolean) => removeUseCase(ctx, ref, force, removeVolumes),
     wait: (ref: string, condition: string | undefined, signal?: AbortSignal) => waitUseCase(ctx, ref, condition, signal),
     rename: (ref: string, name: string | undefined) => renameUseCase(ctx, ref, name),
     prune: () => pruneContainersUseCase(ctx),

@@ -7,6 +7,7 @@ import type { DaemonContext } from '../context.js';
 import { initialState, type ContainerRecord } from './container-record.js';
 import { randomName } from './names.js';
 import { emitContainerEvent } from '../events/emit.js';
+import { createMountVolumes, forgetMounts, planMounts, populateVolumes } from './mounts/resolve-mounts.js';
 
 const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -99,6 +100,8 @@ export async function createContainer(ctx: DaemonContext, body: ContainerCreateB
     StopSignal: body.StopSignal || image.StopSignal,
     StopTimeout: body.StopTimeout ?? undefined,
   };
+  const imageVolumes = Object.keys(config.Volumes ?? {});
+  const mounts = planMounts(ctx, hostConfig, imageVolumes);
   const finalName = name ? (name.startsWith('/') ? name : `/${name}`) : `/${randomName((n) => store.tryGet(n) !== undefined)}`;
   const snapshotKey = `ctr-${id}`;
   await mkdir(store.dir(id), { recursive: true });
@@ -116,11 +119,15 @@ export async function createContainer(ctx: DaemonContext, body: ContainerCreateB
     RestartCount: 0,
     ManuallyStopped: false,
     SnapshotKey: snapshotKey,
+    MountPoints: mounts,
   };
   try {
+    await createMountVolumes(ctx, id, mounts);
+    await populateVolumes(ctx, record, mounts, imageVolumes);
     store.checkName(finalName);
     await store.save(record);
   } catch (err) {
+    await forgetMounts(ctx, id, mounts, true);
     await ctx.images.snapshots.remove(snapshotKey).catch(() => undefined);
     await store.delete(id);
     throw err;

@@ -40,6 +40,8 @@ export interface SpecInput {
   noNewPrivileges?: boolean;
   /** Extra mounts: binds, volumes, /etc/hosts and friends. */
   mounts?: OciMount[];
+  /** `rshared`/`rslave`: the root's propagation, which shared/slave bind mounts need. */
+  rootfsPropagation?: string;
   /** `--tmpfs` destination → options (`size=64m,exec`). */
   tmpfs?: Record<string, string>;
   /** `none`: a new, empty network namespace; `host`: the host's; otherwise a namespace path to join. */
@@ -152,6 +154,7 @@ export function buildSpec(input: SpecInput): OciSpec {
   if (input.hostname) spec.hostname = input.hostname;
   if (input.ulimits?.length) spec.process.rlimits = toRlimits(input.ulimits, input.rlimitCeilings);
   if (input.cgroupsPath) spec.linux.cgroupsPath = input.cgroupsPath;
+  if (input.rootfsPropagation) spec.linux.rootfsPropagation = input.rootfsPropagation;
   if (input.sysctls && Object.keys(input.sysctls).length > 0) {
     for (const key of Object.keys(input.sysctls)) validateSysctl(key, input.network);
     spec.linux.sysctl = { ...input.sysctls };

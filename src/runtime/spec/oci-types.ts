@@ -127,5 +127,7 @@ export interface OciLinux {
   seccomp?: OciSeccomp;
   maskedPaths: string[];
   readonlyPaths: string[];
+  /** `rshared`/`rslave` when a bind mount needs that propagation. */
+  rootfsPropagation?: string;
   devices?: { path: string; type: 'c' | 'b' | 'p' | 'u'; major: number; minor: number; fileMode?: number; uid?: number; gid?: number }[];
 }

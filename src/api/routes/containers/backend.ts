@@ -15,7 +15,7 @@ export interface ContainersBackend {
   stop(ref: string, timeout?: number, signal?: string): Promise<void>;
   restart(ref: string, timeout?: number, signal?: string): Promise<void>;
   kill(ref: string, signal?: string): Promise<void>;
-  remove(ref: string, force: boolean): Promise<void>;
+  remove(ref: string, force: boolean, removeVolumes?: boolean): Promise<void>;
   wait(ref: string, condition: string | undefined, signal?: AbortSignal): Promise<ContainerWaitResponse>;
   rename(ref: string, name: string | undefined): Promise<void>;
   prune(): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }>;

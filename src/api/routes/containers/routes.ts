@@ -83,7 +83,7 @@ export function containerRoutes(backend: ContainersBackend): Route[] {
       method: 'DELETE',
       path: '/containers/{id}',
       handler: async ({ res, params, query }) => {
-        await backend.remove(params.id!, queryBool(query, 'force'));
+        await backend.remove(params.id!, queryBool(query, 'force'), queryBool(query, 'v'));
         sendEmpty(res, 204);
       },
     },

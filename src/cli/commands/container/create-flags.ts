@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { ContainerCreateBody, HostConfig, RestartPolicy } from '../../../core/wire/containers.js';
 import { collect } from '../../options.js';
+import { parseMountFlag, splitVolumeFlags } from './mount-flags.js';
 
 export interface CreateFlags {
   name?: string;
@@ -38,6 +39,9 @@ export interface CreateFlags {
   rm?: boolean;
   shmSize?: string;
   sysctl?: string[];
+  volume?: string[];
+  mount?: string[];
+  volumesFrom?: string[];
 }
 
 /** Docker's RAMInBytes: `512m`, `1g`, `100k`, plain bytes; binary units. */
@@ -113,7 +117,11 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     const [dest, opts] = t.split(/:(.*)/s);
     tmpfs[dest!] = opts ?? '';
   }
+  const vols = splitVolumeFlags(f.volume ?? []);
   const hc: HostConfig = {
+    Binds: vols.binds.length ? vols.binds : null,
+    Mounts: f.mount?.length ? f.mount.map(parseMountFlag) : null,
+    VolumesFrom: f.volumesFrom ?? null,
     AutoRemove: f.rm ?? false,
     RestartPolicy: restartPolicy(f.restart),
     NetworkMode: f.network ?? 'default',
@@ -146,6 +154,7 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     User: f.user ?? '',
     Hostname: f.hostname ?? '',
     Labels: keyValues(f.label, 'label'),
+    Volumes: Object.keys(vols.volumes).length ? vols.volumes : null,
     StopSignal: f.stopSignal,
     StopTimeout: intFlag(f.stopTimeout, '--stop-timeout') ?? null,
     Tty: f.tty ?? false,
@@ -186,6 +195,9 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--read-only', "Mount the container's root filesystem as read only")
     .option('--security-opt <list>', 'Security Options', collect)
     .option('--tmpfs <list>', 'Mount a tmpfs directory', collect)
+    .option('-v, --volume <list>', 'Bind mount a volume', collect)
+    .option('--mount <mount>', 'Attach a filesystem mount to the container', collect)
+    .option('--volumes-from <list>', 'Mount volumes from the specified container(s)', collect)
     .option('--network <network>', 'Connect a container to a network')
     .option('--add-host <list>', 'Add a custom host-to-IP mapping (host:ip)', collect)
     .option('--log-opt <list>', 'Log driver options', collect)
