@@ -37,6 +37,8 @@ import { Router } from '../api/router.js';
 import { createApiServer } from '../api/server.js';
 import { systemRoutes } from '../api/routes/system/routes.js';
 import { imageRoutes } from '../api/routes/images/routes.js';
+import { distributionRoutes } from '../api/routes/distribution/routes.js';
+import { distributionBackend } from '../daemon/images/distribution-backend.js';
 
 const USAGE = `Usage: berthd [OPTIONS]
 
@@ -47,7 +49,9 @@ Options:
       --data-root string     Root directory of persistent state (default "/var/lib/berth")
       --exec-root string     Root directory for execution state (default "/run/berth")
   -H, --host list            Daemon socket to listen on (default unix:///run/berth/berth.sock)
+      --insecure-registry list   Enable insecure registry communication
   -l, --log-level string     Logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
+      --registry-mirror list     Preferred registry mirror
   -v, --version              Print version information and quit
 `;
 
@@ -60,6 +64,8 @@ async function configFromArgs(argv: string[]): Promise<DaemonConfig> {
       'exec-root': { type: 'string' },
       host: { type: 'string', short: 'H', multiple: true },
       'log-level': { type: 'string', short: 'l' },
+      'insecure-registry': { type: 'string', multiple: true },
+      'registry-mirror': { type: 'string', multiple: true },
       version: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -78,6 +84,8 @@ async function configFromArgs(argv: string[]): Promise<DaemonConfig> {
   if (values['data-root']) cfg.dataRoot = values['data-root'];
   if (values['exec-root']) cfg.execRoot = values['exec-root'];
   if (values['log-level']) cfg.logLevel = checkLevel(values['log-level']);
+  if (values['insecure-registry']?.length) cfg.insecureRegistries = [...cfg.insecureRegistries, ...values['insecure-registry']];
+  if (values['registry-mirror']?.length) cfg.registryMirrors = [...cfg.registryMirrors, ...values['registry-mirror']];
   if (values.host?.length) cfg.hosts = values.host;
   else if (values['exec-root'] && !file.hosts) cfg.hosts = [`unix://${join(values['exec-root'], 'berth.sock')}`];
   return cfg;
@@ -127,6 +135,7 @@ async function main(): Promise<void> {
       logMaxSize: parseLogSize(cfg.logOpts['max-size']) ?? 10 * 1024 * 1024,
     },
     eventBus: new EventBus(),
+    registry: { insecureRegistries: cfg.insecureRegistries, registryMirrors: cfg.registryMirrors },
   };
   await restoreContainers(ctx);
   // Whatever a crash mid-import/load left behind is referenced by no image record.
@@ -136,6 +145,7 @@ async function main(): Promise<void> {
   const router = new Router()
     .add(systemRoutes(systemBackend(ctx, () => countContainers(ctx))))
     .add(imageRoutes(imagesBackend(ctx)))
+    .add(distributionRoutes(distributionBackend(ctx)))
     .add(containerRoutes(containersBackend(ctx, new ConmonContainerIo(ctx.containers.bundleRoot))))
     .add(containerFsRoutes(containerFsBackend(ctx)))
     .add(containerOpsRoutes(containerOpsBackend(ctx)))

@@ -2,6 +2,7 @@ import type { Digest } from '../core/digest.js';
 import type { ImageDeps } from '../images/deps.js';
 import type { ContainerUse } from '../images/remove.js';
 import type { Logger } from '../util/logger.js';
+import type { RegistryHostsConfig } from '../registry/client/endpoints.js';
 import type { ContainerDeps } from './containers/deps.js';
 import type { EventBus } from './events/event-bus.js';
 
@@ -31,6 +32,8 @@ export interface DaemonContext {
   containers: ContainerDeps;
   /** `docker events`: what happened to containers and images (not ctx.containers.events, the lifecycle hooks). */
   eventBus: EventBus;
+  /** insecure-registries and registry-mirrors from the daemon config (none when absent). */
+  registry?: RegistryHostsConfig;
 }
 
 /** Containers (running or exited) created from image `id`. */
