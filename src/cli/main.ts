@@ -33,6 +33,10 @@ import { registerUpdate } from './commands/container/update.js';
 import { registerPort } from './commands/container/port.js';
 import { registerEvents } from './commands/system/events.js';
 import { TemplateError } from './format/template.js';
+import { registerPull } from './commands/image/pull.js';
+import { registerPush } from './commands/image/push.js';
+import { registerLogin } from './commands/system/login.js';
+import { registerLogout } from './commands/system/logout.js';
 
 export function buildProgram(): Command {
   const program = new Command('berth');
@@ -58,6 +62,10 @@ export function buildProgram(): Command {
   registerHistory(program, image, ctx);
   registerImageInspect(image, ctx);
   registerImagePrune(image, ctx);
+  registerPull(program, image, ctx);
+  registerPush(program, image, ctx);
+  registerLogin(program, ctx);
+  registerLogout(program, ctx);
   const container = program.command('container').description('Manage containers').exitOverride();
   registerRun(program, container, ctx);
   registerCreate(program, container, ctx);
