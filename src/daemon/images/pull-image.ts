@@ -77,11 +77,12 @@ async function pullOne(
   const { signal, progress } = input;
   const deps = ctx.images;
   const wanted = ref.digest ?? ref.tag!;
-  progress({ id: wanted, status: `Pulling from ${ref.path}` });
   const top = await repo.getManifest(wanted, signal).catch((err: unknown) => {
     if (err instanceof NotFound) throw new NotFound(`manifest for ${familiarString(ref)} not found: ${err.message}`, { cause: err });
     throw err;
   });
+  // After the manifest, as Docker: a missing image is a plain error reply, not a started stream.
+  progress({ id: wanted, status: `Pulling from ${ref.path}` });
   let manifestBytes = top.bytes;
   let manifestType = top.mediaType;
   let manifestDigest = top.digest;
