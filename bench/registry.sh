@@ -54,5 +54,5 @@ hyperfine -N -r "$RUNS" --export-json "$REG_ROOT/pull.json" \
 ratio_table "$REG_ROOT/pull.json"
 node -e '
 const r = require(process.argv[1]).results; const mb = Number(process.argv[2]);
-for (const x of r) console.log(`${(mb / x.mean).toFixed(0).padStart(6)} MB/s  ${x.command}`);
+for (const x of r) console.log(`${(mb / x.mean).toFixed(0).padStart(6)} MB/s mean, ${(mb / x.min).toFixed(0).padStart(6)} MB/s best; runs ${x.times.map((t) => t.toFixed(2)).join(" ")} s  ${x.command}`);
 ' "$REG_ROOT/pull.json" "$((LAYERS * MB))"
