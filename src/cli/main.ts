@@ -38,6 +38,10 @@ import { registerVolumeLs } from './commands/volume/ls.js';
 import { registerVolumeInspect } from './commands/volume/inspect.js';
 import { registerVolumeRm } from './commands/volume/rm.js';
 import { registerVolumePrune } from './commands/volume/prune.js';
+import { registerPull } from './commands/image/pull.js';
+import { registerPush } from './commands/image/push.js';
+import { registerLogin } from './commands/system/login.js';
+import { registerLogout } from './commands/system/logout.js';
 
 export function buildProgram(): Command {
   const program = new Command('berth');
@@ -63,6 +67,10 @@ export function buildProgram(): Command {
   registerHistory(program, image, ctx);
   registerImageInspect(image, ctx);
   registerImagePrune(image, ctx);
+  registerPull(program, image, ctx);
+  registerPush(program, image, ctx);
+  registerLogin(program, ctx);
+  registerLogout(program, ctx);
   const container = program.command('container').description('Manage containers').exitOverride();
   registerRun(program, container, ctx);
   registerCreate(program, container, ctx);

@@ -8,6 +8,7 @@ import { hijackRequest } from './hijack.js';
 import type { Socket } from 'node:net';
 import type { ContainerCreateBody, ContainerInspect, ContainerSummary, ContainerWaitResponse } from '../core/wire/containers.js';
 import type { ContainerTopResponse, ContainerUpdateConfig } from './ops-types.js';
+import * as registry from './registry-calls.js';
 
 export type Filters = Record<string, string[]>;
 
@@ -81,6 +82,10 @@ export class EngineClient {
     });
     return jsonMessages(res);
   }
+  imagePull(opts: Parameters<typeof registry.imagePull>[1]) { return registry.imagePull(this.transport, opts); }
+  imagePush(opts: Parameters<typeof registry.imagePush>[1]) { return registry.imagePush(this.transport, opts); }
+  registryLogin(auth: Parameters<typeof registry.registryLogin>[1]) { return registry.registryLogin(this.transport, auth); }
+  distributionInspect(name: string, auth?: Parameters<typeof registry.distributionInspect>[2]) { return registry.distributionInspect(this.transport, name, auth); }
   imageSave(names: string[]): Promise<IncomingMessage> {
     return this.transport.request('GET', '/images/get', { query: { names } });
   }

@@ -41,6 +41,8 @@ import { VolumeStore } from '../volumes/volume-store.js';
 import { volumesBackend } from '../daemon/volumes/volumes-backend.js';
 import { volumeRoutes } from '../api/routes/volumes/routes.js';
 import { restoreVolumeUse } from '../daemon/containers/mounts/runtime-mounts.js';
+import { distributionRoutes } from '../api/routes/distribution/routes.js';
+import { distributionBackend } from '../daemon/images/distribution-backend.js';
 
 const USAGE = `Usage: berthd [OPTIONS]
 
@@ -51,7 +53,9 @@ Options:
       --data-root string     Root directory of persistent state (default "/var/lib/berth")
       --exec-root string     Root directory for execution state (default "/run/berth")
   -H, --host list            Daemon socket to listen on (default unix:///run/berth/berth.sock)
+      --insecure-registry list   Enable insecure registry communication
   -l, --log-level string     Logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
+      --registry-mirror list     Preferred registry mirror
   -v, --version              Print version information and quit
 `;
 
@@ -64,6 +68,8 @@ async function configFromArgs(argv: string[]): Promise<DaemonConfig> {
       'exec-root': { type: 'string' },
       host: { type: 'string', short: 'H', multiple: true },
       'log-level': { type: 'string', short: 'l' },
+      'insecure-registry': { type: 'string', multiple: true },
+      'registry-mirror': { type: 'string', multiple: true },
       version: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -82,6 +88,8 @@ async function configFromArgs(argv: string[]): Promise<DaemonConfig> {
   if (values['data-root']) cfg.dataRoot = values['data-root'];
   if (values['exec-root']) cfg.execRoot = values['exec-root'];
   if (values['log-level']) cfg.logLevel = checkLevel(values['log-level']);
+  if (values['insecure-registry']?.length) cfg.insecureRegistries = [...cfg.insecureRegistries, ...values['insecure-registry']];
+  if (values['registry-mirror']?.length) cfg.registryMirrors = [...cfg.registryMirrors, ...values['registry-mirror']];
   if (values.host?.length) cfg.hosts = values.host;
   else if (values['exec-root'] && !file.hosts) cfg.hosts = [`unix://${join(values['exec-root'], 'berth.sock')}`];
   return cfg;
@@ -132,6 +140,7 @@ async function main(): Promise<void> {
     },
     eventBus: new EventBus(),
     volumes: await VolumeStore.open(join(cfg.dataRoot, 'volumes'), { mountAll, unmount, isMountPoint }, logger),
+    registry: { insecureRegistries: cfg.insecureRegistries, registryMirrors: cfg.registryMirrors },
   };
   // Volume references and holds first: live restore releases those of containers that exited meanwhile.
   await restoreVolumeUse(ctx);
@@ -144,6 +153,7 @@ async function main(): Promise<void> {
   const router = new Router()
     .add(systemRoutes(systemBackend(ctx, () => countContainers(ctx))))
     .add(imageRoutes(imagesBackend(ctx)))
+    .add(distributionRoutes(distributionBackend(ctx)))
     .add(containerRoutes(containersBackend(ctx, new ConmonContainerIo(ctx.containers.bundleRoot))))
     .add(containerFsRoutes(containerFsBackend(ctx)))
     .add(containerOpsRoutes(containerOpsBackend(ctx)))

@@ -3,6 +3,7 @@ import type { ImageDeps } from '../images/deps.js';
 import type { ContainerUse } from '../images/remove.js';
 import type { Logger } from '../util/logger.js';
 import type { VolumeStore } from '../volumes/volume-store.js';
+import type { RegistryHostsConfig } from '../registry/client/endpoints.js';
 import type { ContainerDeps } from './containers/deps.js';
 import type { EventBus } from './events/event-bus.js';
 
@@ -34,6 +35,8 @@ export interface DaemonContext {
   volumes: VolumeStore;
   /** `docker events`: what happened to containers and images (not ctx.containers.events, the lifecycle hooks). */
   eventBus: EventBus;
+  /** insecure-registries and registry-mirrors from the daemon config (none when absent). */
+  registry?: RegistryHostsConfig;
 }
 
 /** Containers (running or exited) created from image `id`. */

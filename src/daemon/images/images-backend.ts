@@ -8,6 +8,8 @@ import { pruneImages } from './prune-images.js';
 import { importImageUseCase } from './import-image.js';
 import { loadImagesUseCase } from './load-images.js';
 import { saveImagesUseCase } from './save-images.js';
+import { pullImageUseCase, type PullInput } from './pull-image.js';
+import { pushImageUseCase, type PushInput } from './push-image.js';
 
 /** Binds the image use cases to one daemon context; the API's ImagesBackend is this shape. */
 export function imagesBackend(ctx: DaemonContext) {
@@ -21,5 +23,7 @@ export function imagesBackend(ctx: DaemonContext) {
     import: (source: import('node:stream').Readable, input: Parameters<typeof importImageUseCase>[2]) => importImageUseCase(ctx, source, input),
     load: (source: import('node:stream').Readable, signal?: AbortSignal) => loadImagesUseCase(ctx, source, signal),
     save: (names: string[]) => saveImagesUseCase(ctx, names),
+    pull: (input: PullInput) => pullImageUseCase(ctx, input),
+    push: (input: PushInput) => pushImageUseCase(ctx, input),
   };
 }

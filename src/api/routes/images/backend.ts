@@ -1,4 +1,6 @@
 import type { Readable } from 'node:stream';
+import type { ProgressSink } from '../../../core/progress.js';
+import type { AuthConfig } from '../../../core/wire/registry-auth.js';
 import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary } from '../../../core/wire/images.js';
 
 export interface ImagesBackend {
@@ -11,4 +13,6 @@ export interface ImagesBackend {
   import(source: Readable, input: { repo?: string; tag?: string; changes: string[]; message?: string; platform?: string; signal?: AbortSignal }): Promise<{ id: string }>;
   load(source: Readable, signal?: AbortSignal): Promise<Array<{ id: string; tags: string[] }>>;
   save(names: string[]): Readable;
+  pull(input: { fromImage: string; tag?: string; platform?: string; auth: AuthConfig; signal?: AbortSignal; progress: ProgressSink }): Promise<void>;
+  push(input: { name: string; tag?: string; auth: AuthConfig; signal?: AbortSignal; progress: ProgressSink }): Promise<void>;
 }

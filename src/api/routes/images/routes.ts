@@ -3,6 +3,8 @@ import { NotImplemented } from '../../../core/errors.js';
 import type { Route } from '../../router.js';
 import { queryBool, sendEmpty, sendJson } from '../../http.js';
 import { JsonStream } from '../../stream/json-stream.js';
+import { streamProgress } from '../../stream/progress-stream.js';
+import { decodeRegistryAuth } from '../../../core/wire/registry-auth.js';
 import type { ImagesBackend } from './backend.js';
 
 export function imageRoutes(backend: ImagesBackend): Route[] {
@@ -18,8 +20,13 @@ export function imageRoutes(backend: ImagesBackend): Route[] {
       path: '/images/create',
       handler: async ({ raw, res, query, signal }) => {
         const fromSrc = query.get('fromSrc');
+        const fromImage = query.get('fromImage');
+        if (fromImage && !fromSrc) {
+          const auth = decodeRegistryAuth(raw.headers['x-registry-auth'] as string | undefined);
+          const input = { fromImage, tag: query.get('tag') ?? undefined, platform: query.get('platform') || undefined, auth, signal };
+          return streamProgress(res, (progress) => backend.pull({ ...input, progress }));
+        }
         if (fromSrc !== '-') {
-          if (query.get('fromImage')) throw new NotImplemented('pulling from a registry is not implemented yet in Berth');
           throw new NotImplemented('only fromSrc=- (import from the request body) is supported');
         }
         const result = await backend.import(raw, {
@@ -66,6 +73,15 @@ export function imageRoutes(backend: ImagesBackend): Route[] {
         const tar = backend.save([params.name!]);
         res.writeHead(200, { 'Content-Type': 'application/x-tar' });
         await pipeline(tar, res, { signal });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/images/{name}/push',
+      handler: async ({ raw, res, params, query, signal }) => {
+        const auth = decodeRegistryAuth(raw.headers['x-registry-auth'] as string | undefined);
+        const input = { name: params.name!, tag: query.get('tag') ?? undefined, auth, signal };
+        return streamProgress(res, (progress) => backend.push({ ...input, progress }));
       },
     },
     { method: 'GET', path: '/images/{name}/json', handler: async ({ res, params, apiVersion }) => sendJson(res, 200, await backend.inspect(params.name!, apiVersion)) },

@@ -4,6 +4,8 @@ import { ApiError } from '../../../client/transport.js';
 import { addCreateFlags, createBody, type CreateFlags } from './create-flags.js';
 import { startFailureCode } from './output.js';
 import { runStream } from './interactive.js';
+import { pullImage } from '../image/pull.js';
+import { formatReference, parseReference } from '../../../core/reference.js';
 
 interface RunFlags extends CreateFlags {
   detach?: boolean;
@@ -29,11 +31,15 @@ export function registerRun(program: Command, container: Command, ctx: CliContex
     } catch (err) {
       if (err instanceof ApiError && err.status === 404 && /No such image/.test(err.message)) {
         ctx.err(`Unable to find image '${image.includes(':') ? image : `${image}:latest`}' locally\n`);
-        ctx.err(`berth: Error response from daemon: ${err.message} (pulling from a registry is not available yet).\n`);
-        process.exitCode = 125;
-        return;
-      }
-      throw err;
+        try {
+          await pullImage(ctx, formatReference(parseReference(image)), {}, process.stderr);
+          created = await client.containerCreate(body, flags.name);
+        } catch (pullErr) {
+          ctx.err(`berth: ${pullErr instanceof ApiError ? 'Error response from daemon: ' : ''}${(pullErr as Error).message}\n`);
+          process.exitCode = 125;
+          return;
+        }
+      } else throw err;
     }
     if (flags.detach) {
       try {
