@@ -33,8 +33,14 @@ import { registerUpdate } from './commands/container/update.js';
 import { registerPort } from './commands/container/port.js';
 import { registerEvents } from './commands/system/events.js';
 import { TemplateError } from './format/template.js';
+import { registerRegistry, type ServeRegistry } from './commands/registry/serve.js';
 
-export function buildProgram(): Command {
+/** Implementations the composition root hands in for commands that do not go through berthd. */
+export interface CliHooks {
+  serveRegistry?: ServeRegistry;
+}
+
+export function buildProgram(hooks: CliHooks = {}): Command {
   const program = new Command('berth');
   program
     .description('A Docker-compatible container engine')
@@ -79,13 +85,14 @@ export function buildProgram(): Command {
   registerUpdate(program, container, ctx);
   registerPort(program, container, ctx);
   registerEvents(program, ctx);
+  registerRegistry(program, hooks.serveRegistry);
   for (const c of [...program.commands, ...image.commands, ...container.commands]) c.exitOverride();
   return program;
 }
 
 /** Runs the CLI; errors are printed as Docker prints them, with its exit codes. */
-export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
+export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<number> {
+  const program = buildProgram(hooks);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
