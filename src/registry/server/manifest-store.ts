@@ -51,8 +51,8 @@ export class ManifestStore {
     if (!(await this.repoExists(name))) throw new RegistryError('NAME_UNKNOWN', { name });
   }
 
+  /** An unknown repository answers MANIFEST_UNKNOWN too, as the reference registry does. */
   async resolve(name: RepoName, ref: ManifestRef): Promise<StoredManifest> {
-    await this.#requireRepo(name);
     let digest: Digest;
     if (ref.kind === 'tag') {
       const raw = await readFile(this.layout.tag(name, ref.tag), 'utf8').catch(() => undefined);
@@ -111,7 +111,6 @@ export class ManifestStore {
 
   /** By digest: the revision and every tag pointing at it go. By tag: only the tag. */
   async delete(name: RepoName, ref: ManifestRef): Promise<void> {
-    await this.#requireRepo(name);
     if (ref.kind === 'tag') {
       if (!(await exists(this.layout.tag(name, ref.tag)))) throw new RegistryError('MANIFEST_UNKNOWN', { tag: ref.tag });
       await rm(this.layout.tag(name, ref.tag));
