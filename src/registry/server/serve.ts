@@ -28,7 +28,7 @@ export function parseAddr(addr: string): { host: string; port: number } {
   const m = addr.match(/^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/) ?? addr.match(/^()()(\d+)$/);
   const port = m ? Number(m[3]) : NaN;
   if (!m || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --addr "${addr}": expected host:port`);
-  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+  return { host: m[1] || m[2] || '0.0.0.0', port };
 }
 
 /** Starts the registry and resolves once it listens. */
