@@ -65,6 +65,7 @@ start_berth() {
   local port; port=$(free_port)
   node "$BENCH_REPO/dist/berth.js" registry serve --addr "127.0.0.1:$port" --root "$1/root" >"$1/log" 2>&1 &
   REG_PID=$!; REG_ADDR=127.0.0.1:$port
+  _bench_cleanup+=("kill $REG_PID 2>/dev/null") # also when a copy fails half way
   wait_v2 "http://$REG_ADDR" "$REG_PID" "$1/log"
 }
 start_distribution() {
@@ -77,6 +78,7 @@ http: {addr: "127.0.0.1:$port"}
 YML
   docker-registry serve "$1/config.yml" >"$1/log" 2>&1 &
   REG_PID=$!; REG_ADDR=127.0.0.1:$port
+  _bench_cleanup+=("kill $REG_PID 2>/dev/null") # also when a copy fails half way
   wait_v2 "http://$REG_ADDR" "$REG_PID" "$1/log"
 }
 
