@@ -42,8 +42,14 @@ import { registerPull } from './commands/image/pull.js';
 import { registerPush } from './commands/image/push.js';
 import { registerLogin } from './commands/system/login.js';
 import { registerLogout } from './commands/system/logout.js';
+import { registerRegistry, type ServeRegistry } from './commands/registry/serve.js';
 
-export function buildProgram(): Command {
+/** Implementations the composition root hands in for commands that do not go through berthd. */
+export interface CliHooks {
+  serveRegistry?: ServeRegistry;
+}
+
+export function buildProgram(hooks: CliHooks = {}): Command {
   const program = new Command('berth');
   program
     .description('A Docker-compatible container engine')
@@ -98,13 +104,14 @@ export function buildProgram(): Command {
   registerVolumeInspect(volume, ctx);
   registerVolumeRm(volume, ctx);
   registerVolumePrune(volume, ctx);
+  registerRegistry(program, hooks.serveRegistry);
   for (const c of [...program.commands, ...image.commands, ...container.commands, ...volume.commands]) c.exitOverride();
   return program;
 }
 
 /** Runs the CLI; errors are printed as Docker prints them, with its exit codes. */
-export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
+export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<number> {
+  const program = buildProgram(hooks);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
