@@ -17,6 +17,7 @@ import { containerOpsRoutes } from '../api/routes/containers/ops-routes.js';
 import { eventsRoutes } from '../api/routes/system/events-routes.js';
 import { streamEventLines } from '../daemon/events/stream-events.js';
 import { restoreContainers } from '../daemon/containers/restore.js';
+import { readBoundingSet } from '../runtime/spec/host-capabilities.js';
 import { containersBackend } from '../daemon/containers/containers-backend.js';
 import { ConmonRuncRuntime } from '../runtime/runc/conmon-runc-runtime.js';
 import { ConmonContainerIo } from '../runtime/runc/conmon-attach.js';
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
       bundleRoot: join(cfg.execRoot, 'containers'),
       exitDir: join(cfg.execRoot, 'exits'),
       logMaxSize: parseLogSize(cfg.logOpts['max-size']) ?? 10 * 1024 * 1024,
+      hostCapabilities: await readBoundingSet(),
     },
     eventBus: new EventBus(),
   };

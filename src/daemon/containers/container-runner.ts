@@ -1,7 +1,7 @@
 import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Conflict, messageOf } from '../../core/errors.js';
-import { buildSpec, readHardLimits } from '../../runtime/spec/index.js';
+import { buildSpec, readHardLimits, readHostDevices } from '../../runtime/spec/index.js';
 import { writeJsonAtomic } from '../../util/atomic.js';
 import type { DaemonContext } from '../context.js';
 import type { ContainerRecord } from './container-record.js';
@@ -64,6 +64,9 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
       capAdd: hc.CapAdd ?? [],
       capDrop: hc.CapDrop ?? [],
       privileged: hc.Privileged ?? false,
+      capabilityCeiling: ctx.containers.hostCapabilities,
+      // Read at each start, as dockerd does: devices come and go with the host's hardware.
+      hostDevices: hc.Privileged ? await readHostDevices() : undefined,
       noNewPrivileges: securityOpts.some((o) => o === 'no-new-privileges' || o === 'no-new-privileges:true' || o === 'no-new-privileges=true'),
       seccomp: !securityOpts.includes('seccomp=unconfined') && !securityOpts.includes('seccomp:unconfined'),
       mounts: [

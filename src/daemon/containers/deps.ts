@@ -21,4 +21,6 @@ export interface ContainerDeps {
   exitDir: string;
   /** Default log rotation size in bytes. */
   logMaxSize: number;
+  /** berthd's bounding set, read once at start: privileged and `--cap-add ALL` mean this, no more. */
+  hostCapabilities: readonly string[];
 }

@@ -127,5 +127,16 @@ export interface OciLinux {
   seccomp?: OciSeccomp;
   maskedPaths: string[];
   readonlyPaths: string[];
-  devices?: { path: string; type: 'c' | 'b' | 'p' | 'u'; major: number; minor: number; fileMode?: number; uid?: number; gid?: number }[];
+  devices?: OciDevice[];
+}
+
+/** A device node runc creates in the container's /dev. */
+export interface OciDevice {
+  path: string;
+  type: 'c' | 'b' | 'p' | 'u';
+  major: number;
+  minor: number;
+  fileMode?: number;
+  uid?: number;
+  gid?: number;
 }
