@@ -84,12 +84,6 @@ async function configFromArgs(argv: string[]): Promise<DaemonConfig> {
   return cfg;
 }
 
-function parseLogSize(s: string | undefined): number | undefined {
-  const m = s ? /^(\d+)([kmg]?)b?$/i.exec(s) : null;
-  if (!m) return undefined;
-  return Number(m[1]) * { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
-}
-
 function countContainers(ctx: DaemonContext) {
   const all = ctx.containers.store.list();
   const running = all.filter((c) => c.State.Running && !c.State.Paused).length;
@@ -125,7 +119,8 @@ async function main(): Promise<void> {
       events: new LifecycleEvents(),
       bundleRoot: join(cfg.execRoot, 'containers'),
       exitDir: join(cfg.execRoot, 'exits'),
-      logMaxSize: parseLogSize(cfg.logOpts['max-size']) ?? 10 * 1024 * 1024,
+      logOpts: cfg.logOpts,
+      init: { path: cfg.initPath, default: cfg.init },
       hostCapabilities: await readBoundingSet(),
     },
     eventBus: new EventBus(),

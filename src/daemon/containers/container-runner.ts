@@ -8,6 +8,8 @@ import type { ContainerRecord } from './container-record.js';
 import { writeEtcFiles } from './etc-files.js';
 import { resolveUser } from './resolve-user.js';
 import { emitContainerEvent } from '../events/emit.js';
+import { withInit } from './init.js';
+import { keepLogRotated, prepareContainerLog } from './log-rotation.js';
 
 /** Where a container's rootfs is mounted while it runs. */
 export function rootfsOf(ctx: DaemonContext, id: string): string {
@@ -16,14 +18,6 @@ export function rootfsOf(ctx: DaemonContext, id: string): string {
 
 export function logPathOf(ctx: DaemonContext, id: string): string {
   return join(ctx.containers.store.dir(id), 'container.log');
-}
-
-function parseSize(s: string | undefined): number | undefined {
-  if (!s) return undefined;
-  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(s.trim());
-  if (!m) return undefined;
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
-  return Math.floor(Number(m[1]) * mult);
 }
 
 /** Mounts the rootfs, writes the bundle and has the runtime create and start the container. */
@@ -52,10 +46,11 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
     const securityOpts = hc.SecurityOpt ?? [];
     const cpuPeriod = hc.NanoCpus ? 100000 : hc.CpuPeriod;
     const cpuQuota = hc.NanoCpus ? Math.round((hc.NanoCpus / 1e9) * 100000) : hc.CpuQuota;
+    const init = withInit(ctx, c);
     const spec = buildSpec({
       rootfs,
       readonlyRootfs: hc.ReadonlyRootfs ?? false,
-      args: [c.Path, ...c.Args],
+      args: init ? init.args : [c.Path, ...c.Args],
       env,
       cwd: c.Config.WorkingDir || '/',
       user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
@@ -73,6 +68,7 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
         { destination: '/etc/hostname', type: 'bind', source: etc.hostname, options: ['rbind', 'rprivate'] },
         { destination: '/etc/hosts', type: 'bind', source: etc.hosts, options: ['rbind', 'rprivate'] },
         { destination: '/etc/resolv.conf', type: 'bind', source: etc.resolvConf, options: ['rbind', 'rprivate'] },
+        ...(init ? [init.mount] : []),
       ],
       tmpfs: hc.Tmpfs ?? undefined,
       network,
@@ -93,6 +89,7 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
     });
     await mkdir(bundle, { recursive: true });
     await writeJsonAtomic(join(bundle, 'config.json'), spec);
+    const logMaxSize = await prepareContainerLog(ctx, c);
     const created = await runtime.create({
       id: c.Id,
       bundle,
@@ -103,7 +100,7 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
       stdin: c.Config.OpenStdin ?? false,
       // Docker closes stdin on the client's EOF only with StdinOnce, and never under a TTY (a detach must not hang it up).
       leaveStdinOpen: (c.Config.Tty ?? false) || !(c.Config.StdinOnce ?? false),
-      logMaxSize: parseSize(hc.LogConfig?.Config?.['max-size']) ?? ctx.containers.logMaxSize,
+      logMaxSize: logMaxSize || undefined,
     });
     // Attaches waiting for this start connect to the monitor now, before any output.
     await ctx.containers.events.created(c.Id);
@@ -139,10 +136,18 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
  * restart for containers that kept running (live restore).
  */
 export function watchExit(ctx: DaemonContext, id: string): void {
-  const { runtime, exitDir } = ctx.containers;
+  const { runtime, exitDir, store } = ctx.containers;
+  const c = store.tryGet(id);
+  const stopRotation = c ? keepLogRotated(ctx, c) : () => undefined;
   runtime.waitExit(exitDir, id).then(
-    (code) => handleExit(ctx, id, code),
-    (err: unknown) => ctx.logger.error('waiting for container exit failed', { id, error: messageOf(err) }),
+    (code) => {
+      stopRotation();
+      return handleExit(ctx, id, code);
+    },
+    (err: unknown) => {
+      stopRotation();
+      ctx.logger.error('waiting for container exit failed', { id, error: messageOf(err) });
+    },
   );
 }
 

@@ -5,6 +5,7 @@ import type { ContainerCreateBody, ContainerCreateConfig, HostConfig } from '../
 import { readConfig } from '../../images/create-image.js';
 import type { DaemonContext } from '../context.js';
 import { initialState, type ContainerRecord } from './container-record.js';
+import { resolveLogConfig } from './log-config.js';
 import { randomName } from './names.js';
 import { emitContainerEvent } from '../events/emit.js';
 
@@ -72,7 +73,7 @@ export async function createContainer(ctx: DaemonContext, body: ContainerCreateB
   hostConfig.NetworkMode = networkMode(hostConfig.NetworkMode);
   hostConfig.RestartPolicy ??= { Name: 'no', MaximumRetryCount: 0 };
   if (hostConfig.RestartPolicy.Name === '') hostConfig.RestartPolicy.Name = 'no';
-  hostConfig.LogConfig ??= { Type: 'k8s-file', Config: {} };
+  hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, ctx.containers.logOpts);
   validateHostConfig(hostConfig);
 
   const env = mergeEnv(image.Env ?? [], body.Env ?? []);

@@ -33,6 +33,7 @@ export interface CreateFlags {
   network?: string;
   addHost?: string[];
   logOpt?: string[];
+  logDriver?: string;
   tty?: boolean;
   interactive?: boolean;
   rm?: boolean;
@@ -134,7 +135,7 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     Ulimits: ulimits(f.ulimit),
     ShmSize: f.shmSize ? parseBytes(f.shmSize, '--shm-size') : 0,
     Sysctls: f.sysctl ? keyValues(f.sysctl, 'sysctl') : null,
-    LogConfig: { Type: 'k8s-file', Config: keyValues(f.logOpt, 'log-opt') },
+    LogConfig: { Type: f.logDriver ?? '', Config: keyValues(f.logOpt, 'log-opt') },
   };
   if (f.cpus && (!Number.isFinite(Number(f.cpus)) || Number(f.cpus) <= 0)) throw new InvalidArgumentError(`invalid argument "${f.cpus}" for "--cpus" flag: failed to parse ${f.cpus} as a rational number`);
   return {
@@ -188,6 +189,7 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--tmpfs <list>', 'Mount a tmpfs directory', collect)
     .option('--network <network>', 'Connect a container to a network')
     .option('--add-host <list>', 'Add a custom host-to-IP mapping (host:ip)', collect)
+    .option('--log-driver <string>', 'Logging driver for the container')
     .option('--log-opt <list>', 'Log driver options', collect)
     .option('--shm-size <bytes>', 'Size of /dev/shm')
     .option('--sysctl <map>', 'Sysctl options', collect)
