@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ApiError, ConnectError } from '../client/transport.js';
 import { createContext, resolveHost } from './context.js';
 import { registerVersion } from './commands/system/version.js';
@@ -90,6 +90,11 @@ export async function runCli(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
+    // Thrown by our own flag parsing inside an action: commander has not printed it (its own parse errors it has).
+    if (err instanceof InvalidArgumentError) {
+      process.stderr.write(`berth: ${err.message}\n`);
+      return 125;
+    }
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return err.exitCode === 0 ? 0 : 125;

@@ -1,4 +1,4 @@
-import { access, mkdir, rm } from 'node:fs/promises';
+import { access, mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Conflict, messageOf } from '../../core/errors.js';
 import { buildSpec, readHardLimits, readHostDevices } from '../../runtime/spec/index.js';
@@ -156,13 +156,18 @@ export async function handleExit(ctx: DaemonContext, id: string, code: number): 
   const c = store.tryGet(id);
   if (!c || c.Id !== id) return;
   // conmon leaves an `oom` file in the persist dir when the kernel's OOM killer hit the container.
+  // The exit file's time is when the container ended, also when berthd learns of it later (live restore).
+  const finishedAt = await stat(join(ctx.containers.exitDir, id)).then(
+    (st) => st.mtime.toISOString(),
+    () => new Date().toISOString(),
+  );
   const oomKilled = await access(join(ctx.containers.bundleRoot, id, 'persist', 'oom')).then(
     () => true,
     () => false,
   );
   await runtime.delete(id, true).catch(() => undefined);
   await mounter.unmount(rootfsOf(ctx, id), { detach: true }).catch(() => undefined);
-  c.State = { ...c.State, Status: 'exited', Running: false, Paused: false, Restarting: false, OOMKilled: oomKilled, Pid: 0, ExitCode: code, FinishedAt: new Date().toISOString() };
+  c.State = { ...c.State, Status: 'exited', Running: false, Paused: false, Restarting: false, OOMKilled: oomKilled, Pid: 0, ExitCode: code, FinishedAt: finishedAt };
   await store.save(c);
   ctx.logger.debug('container exited', { id, code });
   emitContainerEvent(ctx, c, 'die', { exitCode: String(code) });

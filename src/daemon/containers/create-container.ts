@@ -34,6 +34,9 @@ function networkMode(mode: string | undefined): string {
 function validateHostConfig(hc: HostConfig): void {
   const rp = hc.RestartPolicy?.Name ?? '';
   if (!['', 'no', 'always', 'unless-stopped', 'on-failure'].includes(rp)) throw new InvalidArgument(`invalid restart policy '${rp}'`);
+  if (rp !== 'on-failure' && (hc.RestartPolicy?.MaximumRetryCount ?? 0) !== 0) {
+    throw new InvalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  }
   if (hc.AutoRemove && rp !== '' && rp !== 'no') {
     throw new InvalidArgument("can't create 'AutoRemove' container with restart policy");
   }
