@@ -4,7 +4,13 @@
 # shared and noisy: compare ratios, never absolute times across runs). Both sides use --network none
 # (Berth's bridge lands with the networking issue); the peer dockerd runs with --iptables=false.
 #
-# Figures (FIGURES_PLACEHOLDER)
+# Figures, median of 20 runs each (2026-11-25, 2 CPUs, 6.18.44-fc-v669), shared Debian 12 VM:
+#   run --rm true                docker    244.5 ms   berth    335.6 ms   berth/docker 1.37x
+#   create+start+wait+rm         docker    296.2 ms   berth    206.7 ms   berth/docker 0.70x
+#   run -d + rm -f               docker    346.5 ms   berth    185.0 ms   berth/docker 0.53x
+#   exec true                    docker     62.1 ms   berth     87.5 ms   berth/docker 1.41x
+#   ps -a (50 containers)        docker     16.6 ms   berth     13.2 ms   berth/docker 0.80x
+# Berth is slower on `run --rm` (the attached run waits on log polling and auto-remove) and on exec.
 set -euo pipefail
 source "$(dirname "$0")/lib/peers.sh"
 command -v hyperfine >/dev/null || { echo "install hyperfine (apt-get install hyperfine)" >&2; exit 1; }
