@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Container lifecycle latency, Berth vs Docker side by side, both driven by the same real docker CLI.
-# Each row is hyperfine's mean; the ratio is Berth/Docker measured in the same run (the machine is
+# Each row is hyperfine's median; the ratio is Berth/Docker measured in the same run (the machine is
 # shared and noisy: compare ratios, never absolute times across runs). Both sides use --network none
 # (Berth's bridge lands with the networking issue); the peer dockerd runs with --iptables=false.
 #
