@@ -116,8 +116,11 @@ export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<numb
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    // Flag values checked in an action (createBody, --mount) throw this; commander prints only its own parse errors.
-    if (err instanceof InvalidArgumentError) process.stderr.write(`${err.message}\n`);
+    // Thrown by our own flag parsing inside an action: commander has not printed it (its own parse errors it has).
+    if (err instanceof InvalidArgumentError) {
+      process.stderr.write(`berth: ${err.message}\n`);
+      return 125;
+    }
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return err.exitCode === 0 ? 0 : 125;

@@ -17,6 +17,7 @@ import { containerOpsRoutes } from '../api/routes/containers/ops-routes.js';
 import { eventsRoutes } from '../api/routes/system/events-routes.js';
 import { streamEventLines } from '../daemon/events/stream-events.js';
 import { restoreContainers } from '../daemon/containers/restore.js';
+import { readBoundingSet } from '../runtime/spec/host-capabilities.js';
 import { containersBackend } from '../daemon/containers/containers-backend.js';
 import { ConmonRuncRuntime } from '../runtime/runc/conmon-runc-runtime.js';
 import { ConmonContainerIo } from '../runtime/runc/conmon-attach.js';
@@ -95,12 +96,6 @@ async function configFromArgs(argv: string[]): Promise<DaemonConfig> {
   return cfg;
 }
 
-function parseLogSize(s: string | undefined): number | undefined {
-  const m = s ? /^(\d+)([kmg]?)b?$/i.exec(s) : null;
-  if (!m) return undefined;
-  return Number(m[1]) * { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
-}
-
 function countContainers(ctx: DaemonContext) {
   const all = ctx.containers.store.list();
   const running = all.filter((c) => c.State.Running && !c.State.Paused).length;
@@ -136,7 +131,9 @@ async function main(): Promise<void> {
       events: new LifecycleEvents(),
       bundleRoot: join(cfg.execRoot, 'containers'),
       exitDir: join(cfg.execRoot, 'exits'),
-      logMaxSize: parseLogSize(cfg.logOpts['max-size']) ?? 10 * 1024 * 1024,
+      logOpts: cfg.logOpts,
+      init: { path: cfg.initPath, default: cfg.init },
+      hostCapabilities: await readBoundingSet(),
     },
     eventBus: new EventBus(),
     volumes: await VolumeStore.open(join(cfg.dataRoot, 'volumes'), { mountAll, unmount, isMountPoint }, logger),

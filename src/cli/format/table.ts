@@ -1,6 +1,7 @@
 /**
  * Columns as Docker's tabwriter lays them out (minwidth 10, padding 3, spaces):
- * every column but the last is padded to the widest cell plus 3, and at least 10.
+ * every column but the last is padded to the widest cell plus 3, and at least 10. A row's
+ * last cell is not padded, but an empty last cell leaves the padding of the one before it.
  */
 export function renderTable(rows: readonly (readonly string[])[]): string {
   if (rows.length === 0) return '';
@@ -14,8 +15,7 @@ export function renderTable(rows: readonly (readonly string[])[]): string {
     .map((r) =>
       r
         .map((cell, c) => (c < cols - 1 && c < r.length - 1 ? cell + ' '.repeat(widths[c]! - [...cell].length) : cell))
-        .join('')
-        .trimEnd(),
+        .join(''),
     )
     .join('\n') + '\n';
 }

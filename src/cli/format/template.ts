@@ -2,7 +2,7 @@
  * The subset of Go's text/template that `--format` strings use with Docker:
  * `{{.Field}}`, `{{.A.B}}`, `{{json .}}`, `{{json .Field}}`, `{{index .Map "key"}}`,
  * `{{upper .X}}`, `{{lower .X}}`, `{{join .List ","}}`, `{{range .List}}..{{end}}`,
- * `{{if .X}}..{{else}}..{{end}}`, and `{{.}}` inside range.
+ * `{{if .X}}..{{else}}..{{end}}`, `{{.}}` inside range, `{{.Label "key"}}` and `{{-`/`-}}` trim markers.
  */
 type Value = unknown;
 
@@ -29,10 +29,20 @@ function tokenize(src: string): Array<{ text: string } | { action: string }> {
     const close = src.indexOf('}}', open);
     if (close < 0) throw new TemplateError(`template: unclosed action in "${src}"`);
     let inner = src.slice(open + 2, close);
-    if (inner.startsWith('-')) inner = inner.slice(1);
-    if (inner.endsWith('-')) inner = inner.slice(0, -1);
+    // Go's trim markers: "{{- " eats the whitespace before the action, " -}}" the whitespace after it.
+    if (/^-\s/.test(inner)) {
+      inner = inner.slice(1);
+      const prev = out.at(-1);
+      if (prev && 'text' in prev) prev.text = prev.text.trimEnd();
+    }
+    let trimAfter = false;
+    if (/\s-$/.test(inner)) {
+      inner = inner.slice(0, -1);
+      trimAfter = true;
+    }
     out.push({ action: inner.trim() });
     i = close + 2;
+    if (trimAfter) while (i < src.length && /\s/.test(src[i]!)) i++;
   }
   return out;
 }
@@ -123,6 +133,17 @@ function evalExpr(dot: Value, expr: string): Value {
     }
     case 'println':
       return vals().map(toText).join(' ') + '\n';
+    case '.Label': {
+      // Docker's ContainerContext.Label(name): one label's value, from the row's labels (map or "k=v,..." text).
+      const labels = lookup(dot, '.Labels');
+      const key = String(vals()[0]);
+      if (labels && typeof labels === 'object') return (labels as Record<string, Value>)[key] ?? '';
+      for (const pair of String(labels ?? '').split(',')) {
+        const eq = pair.indexOf('=');
+        if (eq >= 0 && pair.slice(0, eq) === key) return pair.slice(eq + 1);
+      }
+      return '';
+    }
     default:
       if (rest.length) throw new TemplateError(`template: function "${fn}" not defined`);
       return evalArg(dot, fn!);

@@ -4,8 +4,18 @@ export { humanDuration };
 
 const DECIMAL = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
 
-/** Go's `%.Ng` for the small, already-scaled numbers sizes produce. */
-function goG(n: number, precision: number): string {
+/**
+ * Go's `%.Ng`: N significant digits, trailing zeros dropped, and exponent form when
+ * the rounded exponent is below -4 or at least N (999.999 at 3 digits is `1e+03`).
+ */
+export function goG(n: number, precision: number): string {
+  if (n === 0) return '0';
+  const [mantissa, expText] = n.toExponential(precision - 1).split('e') as [string, string];
+  const exp = Number(expText);
+  if (exp < -4 || exp >= precision) {
+    const m = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa;
+    return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
   return String(Number(n.toPrecision(precision)));
 }
 

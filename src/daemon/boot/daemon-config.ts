@@ -12,6 +12,10 @@ export interface DaemonConfig {
   insecureRegistries: string[];
   registryMirrors: string[];
   logOpts: Record<string, string>;
+  /** Docker's `init`: every container gets `--init` unless it says otherwise. */
+  init: boolean;
+  /** Docker's `init-path`: the init binary mounted at /sbin/docker-init (static: it runs in any image). */
+  initPath: string;
 }
 
 const FileSchema = z
@@ -23,6 +27,8 @@ const FileSchema = z
     'insecure-registries': z.array(z.string()).optional(),
     'registry-mirrors': z.array(z.string()).optional(),
     'log-opts': z.record(z.string()).optional(),
+    init: z.boolean().optional(),
+    'init-path': z.string().optional(),
   })
   .passthrough();
 
@@ -34,6 +40,8 @@ export const DEFAULTS: DaemonConfig = {
   insecureRegistries: [],
   registryMirrors: [],
   logOpts: {},
+  init: false,
+  initPath: '/usr/bin/tini-static',
 };
 
 export async function readConfigFile(path: string): Promise<Partial<DaemonConfig>> {
@@ -63,6 +71,8 @@ export async function readConfigFile(path: string): Promise<Partial<DaemonConfig
   if (f['insecure-registries']) out.insecureRegistries = f['insecure-registries'];
   if (f['registry-mirrors']) out.registryMirrors = f['registry-mirrors'];
   if (f['log-opts']) out.logOpts = f['log-opts'];
+  if (f.init !== undefined) out.init = f.init;
+  if (f['init-path']) out.initPath = f['init-path'];
   return out;
 }
 

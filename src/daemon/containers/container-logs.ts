@@ -1,7 +1,7 @@
-import { InvalidArgument } from '../../core/errors.js';
-import { readK8sLog, type LogRecord } from '../../runtime/logs/k8s-file.js';
+import { InvalidArgument, NotImplemented } from '../../core/errors.js';
+import { CAUGHT_UP, readLogFiles, toUtcNano, type LogRecord, type ReadLogOptions } from '../../runtime/logs/k8s-file.js';
+import { logFiles } from '../../runtime/logs/rotation.js';
 import type { DaemonContext } from '../context.js';
-import { logPathOf } from './container-runner.js';
 
 export interface LogOptions {
   stdout: boolean;
@@ -31,17 +31,26 @@ export function parseTimeArg(v: string | undefined, what: string): number | unde
 }
 
 function toChunk(r: LogRecord): LogChunk {
-  return { stream: r.stream, time: r.time, data: Buffer.from(r.partial ? r.line : `${r.line}\n`) };
+  return { stream: r.stream, time: toUtcNano(r.time), data: Buffer.from(r.partial ? r.line : `${r.line}\n`) };
+}
+
+/** The container's rotated log files as one stream, oldest first (see runtime/logs/rotation.ts). */
+function readContainerLog(dir: string, opts: ReadLogOptions) {
+  return readLogFiles(() => logFiles(dir), { ...opts, watchPath: dir });
 }
 
 /**
- * A container's output from its k8s-file log, oldest first. With `follow` it
+ * A container's output from its k8s-file logs, oldest first. With `follow` it
  * goes on until the container stops (when it is running) or the client leaves.
  */
 export async function* containerLogs(ctx: DaemonContext, ref: string, opts: LogOptions): AsyncGenerator<LogChunk> {
   const c = ctx.containers.store.get(ref);
-  const since = parseTimeArg(opts.since, 'since');
-  const until = parseTimeArg(opts.until, 'until');
+  if (c.HostConfig.LogConfig?.Type === 'none') throw new NotImplemented('configured logging driver does not support reading');
+  // Record times are read to the millisecond, while clients send nanoseconds: round outward.
+  const sinceArg = parseTimeArg(opts.since, 'since');
+  const untilArg = parseTimeArg(opts.until, 'until');
+  const since = sinceArg === undefined ? undefined : Math.floor(sinceArg);
+  const until = untilArg === undefined ? undefined : Math.ceil(untilArg);
   const tail = opts.tail === undefined || opts.tail === 'all' || opts.tail === '' ? undefined : Number(opts.tail);
   if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new InvalidArgument(`invalid value for "tail": ${opts.tail}`);
   const wanted = (r: LogRecord) => (r.stream === 'stdout' ? opts.stdout : opts.stderr);
@@ -49,32 +58,31 @@ export async function* containerLogs(ctx: DaemonContext, ref: string, opts: LogO
     const t = Date.parse(r.time);
     return (since === undefined || t >= since) && (until === undefined || t <= until);
   };
-  const path = logPathOf(ctx, c.Id);
   let exited = !c.State.Running;
   if (!exited) ctx.containers.events.nextExit(c.Id, opts.signal).then(() => (exited = true), () => undefined);
-  if (tail !== undefined) {
-    // The last N records first, then (when following) what comes after them.
-    const ring: LogRecord[] = [];
-    let count = 0;
-    for await (const r of readK8sLog(path, { signal: opts.signal })) {
-      count++;
-      if (!wanted(r) || !inRange(r)) continue;
-      ring.push(r);
-      if (ring.length > tail) ring.shift();
+  const follow = opts.follow && !exited;
+  // With --tail the last N records of what exists are held back until the reader has caught up.
+  const ring: LogRecord[] = [];
+  let holding = tail !== undefined;
+  for await (const r of readContainerLog(ctx.containers.store.dir(c.Id), { follow, signal: opts.signal, stopWhen: () => exited })) {
+    if (r === CAUGHT_UP) {
+      // Without follow the reader may still flush a dead container's partial line: it belongs to the tail.
+      if (follow && holding) {
+        holding = false;
+        for (const held of ring.splice(0)) yield toChunk(held);
+      }
+      continue;
     }
-    for (const r of ring) yield toChunk(r);
-    if (!opts.follow || exited) return;
-    let skip = count;
-    for await (const r of readK8sLog(path, { follow: true, signal: opts.signal, stopWhen: () => exited })) {
-      if (skip-- > 0) continue;
-      if (wanted(r) && inRange(r)) yield toChunk(r);
-    }
-    return;
-  }
-  for await (const r of readK8sLog(path, { follow: opts.follow && !exited, signal: opts.signal, stopWhen: () => exited })) {
     if (until !== undefined && Date.parse(r.time) > until) break;
-    if (wanted(r) && inRange(r)) yield toChunk(r);
+    if (!wanted(r) || !inRange(r)) continue;
+    if (holding) {
+      ring.push(r);
+      if (ring.length > tail!) ring.shift();
+      continue;
+    }
+    yield toChunk(r);
   }
+  for (const held of ring) yield toChunk(held);
 }
 
 /**
@@ -91,8 +99,13 @@ export async function* attachOutput(ctx: DaemonContext, ref: string, opts: { std
   ctx.containers.events.nextExit(c.Id, until).then(() => (exited = true), () => undefined);
   // A container removed without running (a failed start with --rm) has no exit to wait for.
   ctx.containers.events.nextRemoval(c.Id, until).then(() => (exited = true), () => undefined);
+  // Only the current generation and later ones can hold output from now on.
+  const dir = ctx.containers.store.dir(c.Id);
+  const fromSeq = (await logFiles(dir)).at(-1)?.seq ?? 0;
+  const list = async () => (await logFiles(dir)).filter((f) => f.seq >= fromSeq);
   try {
-    for await (const r of readK8sLog(logPathOf(ctx, c.Id), { follow: true, signal: opts.signal, stopWhen: () => exited })) {
+    for await (const r of readLogFiles(list, { follow: true, signal: opts.signal, stopWhen: () => exited, watchPath: dir })) {
+      if (r === CAUGHT_UP) continue;
       if (Date.parse(r.time) < from - 5) continue;
       if (r.stream === 'stdout' ? opts.stdout : opts.stderr) yield toChunk(r);
     }

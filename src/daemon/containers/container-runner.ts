@@ -1,7 +1,7 @@
-import { access, mkdir, rm } from 'node:fs/promises';
+import { access, mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Conflict, messageOf } from '../../core/errors.js';
-import { buildSpec, readHardLimits } from '../../runtime/spec/index.js';
+import { buildSpec, readHardLimits, readHostDevices } from '../../runtime/spec/index.js';
 import { writeJsonAtomic } from '../../util/atomic.js';
 import type { DaemonContext } from '../context.js';
 import type { ContainerRecord } from './container-record.js';
@@ -10,6 +10,8 @@ import { resolveUser } from './resolve-user.js';
 import { emitContainerEvent } from '../events/emit.js';
 import { releaseMounts, startMounts } from './mounts/runtime-mounts.js';
 import { forgetMounts } from './mounts/resolve-mounts.js';
+import { withInit } from './init.js';
+import { keepLogRotated, prepareContainerLog } from './log-rotation.js';
 
 /** Where a container's rootfs is mounted while it runs. */
 export function rootfsOf(ctx: DaemonContext, id: string): string {
@@ -18,14 +20,6 @@ export function rootfsOf(ctx: DaemonContext, id: string): string {
 
 export function logPathOf(ctx: DaemonContext, id: string): string {
   return join(ctx.containers.store.dir(id), 'container.log');
-}
-
-function parseSize(s: string | undefined): number | undefined {
-  if (!s) return undefined;
-  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(s.trim());
-  if (!m) return undefined;
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
-  return Math.floor(Number(m[1]) * mult);
 }
 
 /** Mounts the rootfs, writes the bundle and has the runtime create and start the container. */
@@ -55,10 +49,11 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
     const securityOpts = hc.SecurityOpt ?? [];
     const cpuPeriod = hc.NanoCpus ? 100000 : hc.CpuPeriod;
     const cpuQuota = hc.NanoCpus ? Math.round((hc.NanoCpus / 1e9) * 100000) : hc.CpuQuota;
+    const init = withInit(ctx, c);
     const spec = buildSpec({
       rootfs,
       readonlyRootfs: hc.ReadonlyRootfs ?? false,
-      args: [c.Path, ...c.Args],
+      args: init ? init.args : [c.Path, ...c.Args],
       env,
       cwd: c.Config.WorkingDir || '/',
       user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
@@ -67,6 +62,9 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
       capAdd: hc.CapAdd ?? [],
       capDrop: hc.CapDrop ?? [],
       privileged: hc.Privileged ?? false,
+      capabilityCeiling: ctx.containers.hostCapabilities,
+      // Read at each start, as dockerd does: devices come and go with the host's hardware.
+      hostDevices: hc.Privileged ? await readHostDevices() : undefined,
       noNewPrivileges: securityOpts.some((o) => o === 'no-new-privileges' || o === 'no-new-privileges:true' || o === 'no-new-privileges=true'),
       seccomp: !securityOpts.includes('seccomp=unconfined') && !securityOpts.includes('seccomp:unconfined'),
       mounts: [
@@ -74,6 +72,7 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
         { destination: '/etc/hosts', type: 'bind', source: etc.hosts, options: ['rbind', 'rprivate'] },
         { destination: '/etc/resolv.conf', type: 'bind', source: etc.resolvConf, options: ['rbind', 'rprivate'] },
         ...volumes.mounts,
+        ...(init ? [init.mount] : []),
       ],
       tmpfs: volumes.tmpfs,
       rootfsPropagation: volumes.rootfsPropagation,
@@ -95,6 +94,7 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
     });
     await mkdir(bundle, { recursive: true });
     await writeJsonAtomic(join(bundle, 'config.json'), spec);
+    const logMaxSize = await prepareContainerLog(ctx, c);
     const created = await runtime.create({
       id: c.Id,
       bundle,
@@ -105,7 +105,7 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
       stdin: c.Config.OpenStdin ?? false,
       // Docker closes stdin on the client's EOF only with StdinOnce, and never under a TTY (a detach must not hang it up).
       leaveStdinOpen: (c.Config.Tty ?? false) || !(c.Config.StdinOnce ?? false),
-      logMaxSize: parseSize(hc.LogConfig?.Config?.['max-size']) ?? ctx.containers.logMaxSize,
+      logMaxSize: logMaxSize || undefined,
     });
     // Attaches waiting for this start connect to the monitor now, before any output.
     await ctx.containers.events.created(c.Id);
@@ -142,10 +142,18 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
  * restart for containers that kept running (live restore).
  */
 export function watchExit(ctx: DaemonContext, id: string): void {
-  const { runtime, exitDir } = ctx.containers;
+  const { runtime, exitDir, store } = ctx.containers;
+  const c = store.tryGet(id);
+  const stopRotation = c ? keepLogRotated(ctx, c) : () => undefined;
   runtime.waitExit(exitDir, id).then(
-    (code) => handleExit(ctx, id, code),
-    (err: unknown) => ctx.logger.error('waiting for container exit failed', { id, error: messageOf(err) }),
+    (code) => {
+      stopRotation();
+      return handleExit(ctx, id, code);
+    },
+    (err: unknown) => {
+      stopRotation();
+      ctx.logger.error('waiting for container exit failed', { id, error: messageOf(err) });
+    },
   );
 }
 
@@ -154,6 +162,11 @@ export async function handleExit(ctx: DaemonContext, id: string, code: number): 
   const c = store.tryGet(id);
   if (!c || c.Id !== id) return;
   // conmon leaves an `oom` file in the persist dir when the kernel's OOM killer hit the container.
+  // The exit file's time is when the container ended, also when berthd learns of it later (live restore).
+  const finishedAt = await stat(join(ctx.containers.exitDir, id)).then(
+    (st) => st.mtime.toISOString(),
+    () => new Date().toISOString(),
+  );
   const oomKilled = await access(join(ctx.containers.bundleRoot, id, 'persist', 'oom')).then(
     () => true,
     () => false,
@@ -161,7 +174,7 @@ export async function handleExit(ctx: DaemonContext, id: string, code: number): 
   await runtime.delete(id, true).catch(() => undefined);
   await mounter.unmount(rootfsOf(ctx, id), { detach: true }).catch(() => undefined);
   await releaseMounts(ctx, c);
-  c.State = { ...c.State, Status: 'exited', Running: false, Paused: false, Restarting: false, OOMKilled: oomKilled, Pid: 0, ExitCode: code, FinishedAt: new Date().toISOString() };
+  c.State = { ...c.State, Status: 'exited', Running: false, Paused: false, Restarting: false, OOMKilled: oomKilled, Pid: 0, ExitCode: code, FinishedAt: finishedAt };
   await store.save(c);
   ctx.logger.debug('container exited', { id, code });
   emitContainerEvent(ctx, c, 'die', { exitCode: String(code) });

@@ -35,7 +35,8 @@ function imageDisplay(ctx: DaemonContext, c: ContainerRecord): string {
 }
 
 export function toSummary(ctx: DaemonContext, c: ContainerRecord, sizes?: { rw: number; rootFs: number }): ContainerSummary {
-  const cmd = [c.Path, ...c.Args].join(' ');
+  // dockerd quotes arguments holding a space with single quotes, nothing else (daemon/list.go).
+  const cmd = [c.Path, ...c.Args.map((a) => (a.includes(' ') ? `'${a}'` : a))].join(' ');
   const out: ContainerSummary = {
     Id: c.Id,
     Names: [c.Name],

@@ -5,6 +5,7 @@ import type { ContainerCreateBody, ContainerCreateConfig, HostConfig } from '../
 import { readConfig } from '../../images/create-image.js';
 import type { DaemonContext } from '../context.js';
 import { initialState, type ContainerRecord } from './container-record.js';
+import { resolveLogConfig } from './log-config.js';
 import { randomName } from './names.js';
 import { emitContainerEvent } from '../events/emit.js';
 import { createMountVolumes, forgetMounts, planMounts, populateVolumes } from './mounts/resolve-mounts.js';
@@ -34,6 +35,9 @@ function networkMode(mode: string | undefined): string {
 function validateHostConfig(hc: HostConfig): void {
   const rp = hc.RestartPolicy?.Name ?? '';
   if (!['', 'no', 'always', 'unless-stopped', 'on-failure'].includes(rp)) throw new InvalidArgument(`invalid restart policy '${rp}'`);
+  if (rp !== 'on-failure' && (hc.RestartPolicy?.MaximumRetryCount ?? 0) !== 0) {
+    throw new InvalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  }
   if (hc.AutoRemove && rp !== '' && rp !== 'no') {
     throw new InvalidArgument("can't create 'AutoRemove' container with restart policy");
   }
@@ -73,7 +77,7 @@ export async function createContainer(ctx: DaemonContext, body: ContainerCreateB
   hostConfig.NetworkMode = networkMode(hostConfig.NetworkMode);
   hostConfig.RestartPolicy ??= { Name: 'no', MaximumRetryCount: 0 };
   if (hostConfig.RestartPolicy.Name === '') hostConfig.RestartPolicy.Name = 'no';
-  hostConfig.LogConfig ??= { Type: 'k8s-file', Config: {} };
+  hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, ctx.containers.logOpts);
   validateHostConfig(hostConfig);
 
   const env = mergeEnv(image.Env ?? [], body.Env ?? []);

@@ -19,6 +19,10 @@ export interface ContainerDeps {
   bundleRoot: string;
   /** exec-root/exits: where conmon writes exit codes. */
   exitDir: string;
-  /** Default log rotation size in bytes. */
-  logMaxSize: number;
+  /** The config file's `log-opts`, merged under each new container's own (see log-config.ts). */
+  logOpts: Readonly<Record<string, string>>;
+  /** `--init`: the static tini bind-mounted at /sbin/docker-init, and whether containers get it unless they say. */
+  init: { path: string; default: boolean };
+  /** berthd's bounding set, read once at start: privileged and `--cap-add ALL` mean this, no more. */
+  hostCapabilities: readonly string[];
 }

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { Conflict, InvalidArgument, messageOf } from '../../core/errors.js';
 import type { ExecRuntime, StdioConnection } from '../../core/stdio.js';
 import { parseDetachKeys } from '../../core/detach-keys.js';
-import { ALL_CAPABILITIES } from '../../runtime/spec/index.js';
 import type { DaemonContext } from '../context.js';
 import { rootfsOf } from '../containers/container-runner.js';
 import { resolveUser } from '../containers/resolve-user.js';
@@ -110,7 +109,7 @@ export async function startExec(d: ExecDeps, id: string, opts: { detach: boolean
         gid: user.gid,
         additionalGids: user.additionalGids,
         terminal: tty,
-        capabilities: rec.ProcessConfig.privileged ? [...ALL_CAPABILITIES] : undefined,
+        capabilities: rec.ProcessConfig.privileged ? [...d.ctx.containers.hostCapabilities] : undefined,
         consoleSize: size && size[0] > 0 && size[1] > 0 ? { height: size[0], width: size[1] } : undefined,
       },
     });

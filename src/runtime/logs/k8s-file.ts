@@ -27,6 +27,21 @@ export interface LogRecord {
   partial?: boolean;
 }
 
+const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/;
+
+/**
+ * conmon's local-time stamp (`...+01:00`) as Docker prints log times: UTC with a
+ * fixed nine-digit fraction and `Z` (moby `RFC3339NanoFixed`). Unparseable input is returned as is.
+ */
+export function toUtcNano(time: string): string {
+  const m = STAMP.exec(time);
+  if (!m) return time;
+  const nanos = (m[2] ?? '').padEnd(9, '0');
+  const seconds = Date.parse(`${m[1]}${m[3]}`);
+  if (Number.isNaN(seconds)) return time;
+  return `${new Date(seconds).toISOString().slice(0, 19)}.${nanos}Z`;
+}
+
 const LINE = /^(\S+) (stdout|stderr) ([FP])(?: (.*))?$/s;
 
 /** Parses one raw line (without its newline); undefined for lines that are not k8s-file records. */
@@ -79,56 +94,133 @@ export interface ReadLogOptions {
 
 const CHUNK = 64 * 1024;
 
+/** Yielded once by `readLogFiles` when it has read everything that existed so far. */
+export const CAUGHT_UP: unique symbol = Symbol('caught up');
+
+/** A file of a log set; see `logFiles` in rotation.ts. `seq` orders files, oldest first. */
+export interface LogSetFile {
+  path: string;
+  ino: number;
+  seq: number;
+}
+
+export interface ReadLogSetOptions extends ReadLogOptions {
+  /** Watched for changes while following: the directory conmon writes the log in. */
+  watchPath: string;
+}
+
+async function singleFile(path: string): Promise<LogSetFile[]> {
+  try {
+    return [{ path, ino: (await stat(path)).ino, seq: Infinity }];
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
 /**
- * Streams the records of a k8s-file log. Without `follow` it ends at end of file;
- * with `follow` it waits for more and reopens the file when conmon rotates it
- * (new inode or shorter file). A missing file yields nothing unless following.
+ * Streams the records of one k8s-file log. Without `follow` it ends at end of file;
+ * with `follow` it waits for more and moves to the new file when conmon rotates it.
+ * A missing file yields nothing unless following.
  */
 export async function* readK8sLog(path: string, opts: ReadLogOptions = {}): AsyncGenerator<LogRecord> {
-  const { follow = false, signal, pollMs = 200, stopWhen } = opts;
+  for await (const r of readLogFiles(() => singleFile(path), { ...opts, watchPath: path })) if (r !== CAUGHT_UP) yield r;
+}
+
+/**
+ * Streams the records of a rotated log set: every file `list` returns, oldest first.
+ * While following, at the end of the newest file it asks `list` again; once a newer
+ * file exists, the old one is drained (conmon flushes before it rotates) and reading
+ * goes on in the next. A file deleted before it was opened is skipped.
+ */
+export async function* readLogFiles(
+  list: () => Promise<LogSetFile[]>,
+  opts: ReadLogSetOptions,
+): AsyncGenerator<LogRecord | typeof CAUGHT_UP> {
+  const { follow = false, signal, pollMs = 200, stopWhen, watchPath } = opts;
   const assembler = new LineAssembler();
-  const decoder = new TextDecoder();
+  let decoder = new TextDecoder();
   let fh: FileHandle | undefined;
-  let ino = -1;
+  let cur: LogSetFile | undefined;
   let pos = 0;
   let carry = '';
+  let caughtUp = false;
   const buf = Buffer.alloc(CHUNK);
+  const lines = function* (text: string): Generator<LogRecord> {
+    const parts = (carry + text).split('\n');
+    carry = parts.pop() ?? '';
+    for (const raw of parts) {
+      const entry = parseK8sLine(raw);
+      const rec = entry && assembler.push(entry);
+      if (rec) yield rec;
+    }
+  };
+  /** The file to read after `cur`, by the set as it is now. */
+  const nextFile = (files: LogSetFile[]): LogSetFile | undefined => {
+    if (!cur) return files[0];
+    const at = files.findIndex((f) => f.ino === cur!.ino);
+    if (at >= 0) return files[at + 1];
+    return files.find((f) => f.seq > cur!.seq) ?? (files.at(-1)?.ino !== cur.ino ? files.at(-1) : undefined);
+  };
+  const initial = await list();
+  let pending = [...initial];
   try {
     for (;;) {
       signal?.throwIfAborted();
       if (!fh) {
-        try {
-          fh = await open(path, 'r');
-          ino = (await fh.stat()).ino;
-          pos = 0;
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-          if (!follow || stopWhen?.()) return;
-          await waitForChange(path, pollMs, signal);
+        const next = pending.shift() ?? (follow ? nextFile(await list()) : undefined);
+        if (!next) {
+          if (!caughtUp) {
+            caughtUp = true;
+            yield CAUGHT_UP;
+          }
+          if (!follow || stopWhen?.()) break;
+          await waitForChange(watchPath, pollMs, signal);
           continue;
         }
+        try {
+          fh = await open(next.path, 'r');
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+          cur = next; // pruned before we got to it
+          continue;
+        }
+        cur = { ...next, ino: (await fh.stat()).ino };
+        pos = 0;
       }
       const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
       if (bytesRead > 0) {
         pos += bytesRead;
-        const text = carry + decoder.decode(buf.subarray(0, bytesRead), { stream: true });
-        const lines = text.split('\n');
-        carry = lines.pop() ?? '';
-        for (const raw of lines) {
-          const entry = parseK8sLine(raw);
-          const rec = entry && assembler.push(entry);
-          if (rec) yield rec;
-        }
+        yield* lines(decoder.decode(buf.subarray(0, bytesRead), { stream: true }));
         continue;
       }
-      if (!follow || stopWhen?.()) break;
-      if (await rotated(path, ino, pos)) {
+      if (pending.length > 0) {
         await fh.close();
         fh = undefined;
-        carry = '';
         continue;
       }
-      await waitForChange(path, pollMs, signal);
+      if (!caughtUp) {
+        caughtUp = true;
+        yield CAUGHT_UP;
+      }
+      if (!follow || stopWhen?.()) break;
+      const next = nextFile(await list());
+      if (next) {
+        // Rotated: what conmon wrote before it switched files is all in this one by now.
+        for (;;) {
+          const more = await fh.read(buf, 0, CHUNK, pos);
+          if (more.bytesRead === 0) break;
+          pos += more.bytesRead;
+          yield* lines(decoder.decode(buf.subarray(0, more.bytesRead), { stream: true }));
+        }
+        await fh.close();
+        fh = undefined;
+        yield* lines(decoder.decode());
+        decoder = new TextDecoder();
+        pending = [next];
+        continue;
+      }
+      await waitForChange(watchPath, pollMs, signal);
     }
     // A final line without newline is still a record when the file is complete.
     const last = carry + decoder.decode();
@@ -138,15 +230,6 @@ export async function* readK8sLog(path: string, opts: ReadLogOptions = {}): Asyn
     for (const r of assembler.flush()) yield r;
   } finally {
     await fh?.close();
-  }
-}
-
-async function rotated(path: string, ino: number, pos: number): Promise<boolean> {
-  try {
-    const st = await stat(path);
-    return st.ino !== ino || st.size < pos;
-  } catch {
-    return false;
   }
 }
 

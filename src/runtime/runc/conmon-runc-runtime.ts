@@ -37,14 +37,12 @@ const RUNC_STATUSES: ReadonlySet<string> = new Set(['created', 'running', 'pause
  * reaps it and writes the exit code to `exitDir/<id>`. berthd finds it again with
  * `runc state` and the exit file.
  *
- * Attach is not here yet. conmon serves stdin/stdout/stderr of a container on
- * `<socketDir>/<id>/attach`, a SOCK_SEQPACKET unix socket with a 1-byte stream tag
- * per frame (1 stdin, 2 stdout, 3 stderr), and takes resize events on the `winsz`
- * fifo and control on `ctl` in the bundle. Node's `net` only does SOCK_STREAM, so
- * attaching needs either a small native addon (socket(AF_UNIX, SOCK_SEQPACKET) +
- * connect, then wrap the fd in a net.Socket / fs streams) or a helper process that
- * bridges SEQPACKET to a stream socket. Until then, non-tty output is read from the
- * k8s-file log (see `runtime/logs/k8s-file.ts`).
+ * Attach: conmon serves stdin/stdout/stderr of a container on `<socketDir>/<id>/attach`,
+ * a SOCK_SEQPACKET unix socket with a 1-byte stream tag per frame (1 stdin, 2 stdout,
+ * 3 stderr), and takes resize events on the `winsz` fifo and control on `ctl` in the
+ * bundle. Node's `net` only does SOCK_STREAM, so `conmon-attach.ts` opens it through
+ * the node-unix-socket addon. Non-tty output for `logs` and attach is read from the
+ * rotated k8s-file log (see `runtime/logs/`).
  */
 export class ConmonRuncRuntime implements Runtime {
   readonly #runc: string;

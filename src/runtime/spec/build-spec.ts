@@ -3,7 +3,7 @@ import { InvalidArgument } from '../../core/errors.js';
 import { containerCapabilities } from './capabilities.js';
 import { defaultDeviceRules, defaultMaskedPaths, defaultMounts, defaultReadonlyPaths, DEFAULT_SHM_SIZE } from './defaults.js';
 import { assertAbsolute, combineMounts, tmpfsMount } from './mounts.js';
-import type { OciMount, OciNamespace, OciResources, OciSpec } from './oci-types.js';
+import type { OciDevice, OciMount, OciNamespace, OciResources, OciSpec } from './oci-types.js';
 import type { RlimitCeilings, Ulimit } from './rlimits.js';
 import { toRlimits } from './rlimits.js';
 import { goArch, resolveSeccomp } from './seccomp.js';
@@ -37,6 +37,10 @@ export interface SpecInput {
   capAdd?: string[];
   capDrop?: string[];
   privileged?: boolean;
+  /** The daemon's bounding set (see `readBoundingSet`); no capability outside it is granted. */
+  capabilityCeiling?: readonly string[];
+  /** The host's devices (see `readHostDevices`), given to a privileged container only. */
+  hostDevices?: readonly OciDevice[];
   noNewPrivileges?: boolean;
   /** Extra mounts: binds, volumes, /etc/hosts and friends. */
   mounts?: OciMount[];
@@ -119,7 +123,7 @@ function namespaces(network: string): OciNamespace[] {
 export function buildSpec(input: SpecInput): OciSpec {
   if (input.args.length === 0) throw new InvalidArgument('no command specified');
   const privileged = input.privileged ?? false;
-  const caps = containerCapabilities(input.capAdd ?? [], input.capDrop ?? [], privileged);
+  const caps = containerCapabilities(input.capAdd ?? [], input.capDrop ?? [], privileged, input.capabilityCeiling);
   const cwd = input.cwd || '/';
   assertAbsolute(cwd);
 
@@ -151,6 +155,7 @@ export function buildSpec(input: SpecInput): OciSpec {
       readonlyPaths: privileged ? [] : [...(input.readonlyPaths ?? defaultReadonlyPaths())],
     },
   };
+  if (privileged && input.hostDevices?.length) spec.linux.devices = input.hostDevices.map((d) => ({ ...d }));
   if (input.hostname) spec.hostname = input.hostname;
   if (input.ulimits?.length) spec.process.rlimits = toRlimits(input.ulimits, input.rlimitCeilings);
   if (input.cgroupsPath) spec.linux.cgroupsPath = input.cgroupsPath;

@@ -33,14 +33,22 @@ export function normalizeCapability(name: string): string {
  * privileged gets everything; `ALL` in capAdd gives everything but the drops;
  * `ALL` in capDrop gives only the adds; otherwise defaults minus drops plus adds
  * (so an add beats a drop of the same capability, as in Docker).
+ *
+ * `ceiling` is the daemon's own bounding set: what lies outside it cannot be granted
+ * (runc would fail), so every set is cut down to it, defaults included.
  */
-export function containerCapabilities(capAdd: readonly string[], capDrop: readonly string[], privileged: boolean): string[] {
-  if (privileged) return [...ALL_CAPABILITIES];
+export function containerCapabilities(
+  capAdd: readonly string[],
+  capDrop: readonly string[],
+  privileged: boolean,
+  ceiling: readonly string[] = ALL_CAPABILITIES,
+): string[] {
+  const allowed = new Set(ceiling);
+  const within = (set: ReadonlySet<string>) => ALL_CAPABILITIES.filter((c) => set.has(c) && allowed.has(c));
+  if (privileged) return within(allowed);
   const adds = new Set(capAdd.map(normalizeCapability));
   const drops = new Set(capDrop.map(normalizeCapability));
-  let set: Set<string>;
-  if (adds.has('ALL')) set = new Set(ALL_CAPABILITIES.filter((c) => !drops.has(c)));
-  else if (drops.has('ALL')) set = new Set(adds);
-  else set = new Set([...DEFAULT_CAPABILITIES.filter((c) => !drops.has(c)), ...adds]);
-  return ALL_CAPABILITIES.filter((c) => set.has(c));
+  if (adds.has('ALL')) return within(new Set(ALL_CAPABILITIES.filter((c) => !drops.has(c))));
+  if (drops.has('ALL')) return within(adds);
+  return within(new Set([...DEFAULT_CAPABILITIES.filter((c) => !drops.has(c)), ...adds]));
 }

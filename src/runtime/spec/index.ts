@@ -4,3 +4,6 @@ export type { OciSpec, OciMount } from './oci-types.js';
 export type { Ulimit, RlimitCeilings } from './rlimits.js';
 export { readHardLimits } from './host-limits.js';
 export { normalizeCapability, DEFAULT_CAPABILITIES, ALL_CAPABILITIES } from './capabilities.js';
+export { readBoundingSet } from './host-capabilities.js';
+export { readHostDevices } from './host-devices.js';
+export type { OciDevice } from './oci-types.js';

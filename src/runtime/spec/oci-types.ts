@@ -129,5 +129,16 @@ export interface OciLinux {
   readonlyPaths: string[];
   /** `rshared`/`rslave` when a bind mount needs that propagation. */
   rootfsPropagation?: string;
-  devices?: { path: string; type: 'c' | 'b' | 'p' | 'u'; major: number; minor: number; fileMode?: number; uid?: number; gid?: number }[];
+  devices?: OciDevice[];
+}
+
+/** A device node runc creates in the container's /dev. */
+export interface OciDevice {
+  path: string;
+  type: 'c' | 'b' | 'p' | 'u';
+  major: number;
+  minor: number;
+  fileMode?: number;
+  uid?: number;
+  gid?: number;
 }

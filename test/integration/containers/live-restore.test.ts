@@ -82,7 +82,6 @@ test('a container that exits while berthd is down is seen as exited, with its ex
 
 test(
   'FinishedAt of a container that exited while berthd was down is when it exited, not when berthd came back',
-  { todo: 'daemon: handleExit stamps FinishedAt with new Date(), so a restored exit gets the restore time (src/daemon/containers/container-runner.ts handleExit, called from restore.ts); the exit file conmon wrote has the real time' },
   async () => {
     await berth(d, ['run', '-d', '--name', 'when', 'busybox', 'sh', '-c', 'sleep 1; exit 4']);
     const started = Date.now();

@@ -34,6 +34,7 @@ export interface CreateFlags {
   network?: string;
   addHost?: string[];
   logOpt?: string[];
+  logDriver?: string;
   tty?: boolean;
   interactive?: boolean;
   rm?: boolean;
@@ -142,7 +143,7 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     Ulimits: ulimits(f.ulimit),
     ShmSize: f.shmSize ? parseBytes(f.shmSize, '--shm-size') : 0,
     Sysctls: f.sysctl ? keyValues(f.sysctl, 'sysctl') : null,
-    LogConfig: { Type: 'k8s-file', Config: keyValues(f.logOpt, 'log-opt') },
+    LogConfig: { Type: f.logDriver ?? '', Config: keyValues(f.logOpt, 'log-opt') },
   };
   if (f.cpus && (!Number.isFinite(Number(f.cpus)) || Number(f.cpus) <= 0)) throw new InvalidArgumentError(`invalid argument "${f.cpus}" for "--cpus" flag: failed to parse ${f.cpus} as a rational number`);
   return {
@@ -200,6 +201,7 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--volumes-from <list>', 'Mount volumes from the specified container(s)', collect)
     .option('--network <network>', 'Connect a container to a network')
     .option('--add-host <list>', 'Add a custom host-to-IP mapping (host:ip)', collect)
+    .option('--log-driver <string>', 'Logging driver for the container')
     .option('--log-opt <list>', 'Log driver options', collect)
     .option('--shm-size <bytes>', 'Size of /dev/shm')
     .option('--sysctl <map>', 'Sysctl options', collect)

@@ -39,7 +39,13 @@ export function registerRun(program: Command, container: Command, ctx: CliContex
           process.exitCode = 125;
           return;
         }
-      } else throw err;
+      } else {
+        // docker run exits 125 when the daemon refuses to create the container.
+        if (!(err instanceof ApiError)) throw err;
+        ctx.err(`berth: Error response from daemon: ${err.message}\n\nRun 'berth run --help' for more information\n`);
+        process.exitCode = 125;
+        return;
+      }
     }
     if (flags.detach) {
       try {

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Container lifecycle latency, Berth vs Docker side by side, both driven by the same real docker CLI.
+# Each row is hyperfine's median; the ratio is Berth/Docker measured in the same run (the machine is
+# shared and noisy: compare ratios, never absolute times across runs). Both sides use --network none
+# (Berth's bridge lands with the networking issue); the peer dockerd runs with --iptables=false.
+#
+# Figures, median of 20 runs each (2026-11-25, 2 CPUs, 6.18.44-fc-v669), shared Debian 12 VM:
+#   run --rm true                docker    244.5 ms   berth    335.6 ms   berth/docker 1.37x
+#   create+start+wait+rm         docker    296.2 ms   berth    206.7 ms   berth/docker 0.70x
+#   run -d + rm -f               docker    346.5 ms   berth    185.0 ms   berth/docker 0.53x
+#   exec true                    docker     62.1 ms   berth     87.5 ms   berth/docker 1.41x
+#   ps -a (50 containers)        docker     16.6 ms   berth     13.2 ms   berth/docker 0.80x
+# Berth is slower on `run --rm` (the attached run waits on log polling and auto-remove) and on exec.
+set -euo pipefail
+source "$(dirname "$0")/lib/peers.sh"
+command -v hyperfine >/dev/null || { echo "install hyperfine (apt-get install hyperfine)" >&2; exit 1; }
+RUNS=${RUNS:-20}
+OUT=$(mktemp -d /tmp/berth-bench-ctr-XXXXXX)
+_bench_cleanup+=("rm -rf $OUT")
+
+start_berthd
+start_peer_dockerd --iptables=false
+seed_images busybox:latest
+B="docker -H $BERTH_HOST"
+D="docker -H $PEER_HOST"
+
+# One scenario: hyperfine over the same command for Docker (first: the base) and Berth.
+compare() { # name command-with-@H@-for-the-host [setup-cleanup command]
+  local name=$1 cmd=$2
+  local dcmd=${cmd//@H@/$PEER_HOST} bcmd=${cmd//@H@/$BERTH_HOST}
+  hyperfine -N -w 2 -r "$RUNS" --export-json "$OUT/$name.json" -n docker "$dcmd" -n berth "$bcmd" >/dev/null
+  node -e '
+const [d, b] = require(process.argv[1]).results;
+const f = (x) => `${(x.median * 1000).toFixed(1).padStart(8)} ms`;
+console.log(`${process.argv[2].padEnd(28)} docker ${f(d)}   berth ${f(b)}   berth/docker ${(b.median / d.median).toFixed(2)}x`);
+' "$OUT/$name.json" "$name"
+}
+
+echo "median of $RUNS runs each ($(date -u +%F), $(nproc) CPUs, $(uname -r))"
+compare 'run --rm true' "docker -H @H@ run --rm --network none busybox true"
+compare 'create+start+wait+rm' "sh -c 'id=\$(docker -H @H@ create --network none busybox true) && docker -H @H@ start \$id >/dev/null && docker -H @H@ wait \$id >/dev/null && docker -H @H@ rm \$id >/dev/null'"
+compare 'run -d + rm -f' "sh -c 'docker -H @H@ rm -f \$(docker -H @H@ run -d --network none busybox sleep 60) >/dev/null'"
+
+$B run -d --name bench-exec --network none busybox sleep 3600 >/dev/null
+$D run -d --name bench-exec --network none busybox sleep 3600 >/dev/null
+compare 'exec true' "docker -H @H@ exec bench-exec true"
+$B rm -f bench-exec >/dev/null
+$D rm -f bench-exec >/dev/null
+
+for h in "$BERTH_HOST" "$PEER_HOST"; do
+  for i in $(seq 1 50); do docker -H "$h" create --network none --name "ps-$i" busybox true >/dev/null; done
+done
+compare 'ps -a (50 containers)' "docker -H @H@ ps -a"
