@@ -39,10 +39,12 @@ export interface Heredoc {
 
 interface Base {
   loc: SourceLocation;
-  /** The instruction exactly as written (continuations joined by a space, heredoc bodies excluded) for
+  /** The instruction exactly as written (continuations joined as Docker joins them: escape token removed, nothing added; heredoc bodies excluded) for
    * `Step N/M : ...` output, history and cache keys. Keyword in the user's case. */
   original: string;
   flags: Flags;
+  /** Every value of a repeatable flag (RUN --mount, COPY/ADD --exclude), in order; `flags` holds the last one. (Additive, parser.) */
+  repeatedFlags?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface FromInstruction extends Base { kind: 'FROM'; image: string; stageName?: string; platform?: string }
@@ -61,7 +63,8 @@ export interface ExposeInstruction extends Base { kind: 'EXPOSE'; ports: string[
 export interface VolumeInstruction extends Base { kind: 'VOLUME'; paths: string[] }
 export interface StopsignalInstruction extends Base { kind: 'STOPSIGNAL'; signal: string }
 export interface ShellInstruction extends Base { kind: 'SHELL'; shell: string[] }
-/** COPY and ADD: raw source words and destination; heredocs when a source is `<<EOF`. flags: from, chown, chmod, link, parents, exclude, checksum, keep-git-dir. */
+/** COPY and ADD: raw source words and destination; heredocs when a source is `<<EOF`. flags: from, chown, chmod, link, parents, exclude, checksum, keep-git-dir.
+ * (Parser:) `sources` holds the paths only, never the `<<EOF` words; each heredoc is a file named `heredoc.name`. */
 export interface CopyInstruction extends Base { kind: 'COPY' | 'ADD'; sources: string[]; dest: string; heredocs: Heredoc[] }
 export interface HealthcheckInstruction extends Base {
   kind: 'HEALTHCHECK';
