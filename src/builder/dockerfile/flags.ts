@@ -62,6 +62,7 @@ export function parseGoDuration(s: string): number {
   }
   if (rest === '0') return 0;
   if (rest === '') bad();
+  if (/^\d*\.?\d*$/.test(rest)) throw new LineError(`time: missing unit in duration ${JSON.stringify(s)}`);
   let total = 0;
   const part = /^(\d*)(?:\.(\d*))?([^\d.]+)/;
   while (rest !== '') {
