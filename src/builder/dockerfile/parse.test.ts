@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DockerfileParseError, parseDockerfile, parseDockerfileWithWarnings } from './parse.js';
-import type { Instruction } from './ast.js';
+import type { CopyInstruction, Instruction } from './ast.js';
+
+/** The instruction type of a kind (COPY and ADD share one). */
+type Of<K extends Instruction['kind']> = K extends 'COPY' | 'ADD' ? CopyInstruction : Extract<Instruction, { kind: K }>;
 import { InvalidArgument } from '../../core/errors.js';
 
 /** Instructions of the only stage of `FROM busybox\n<body>`. */
@@ -11,12 +14,12 @@ function body(text: string): Instruction[] {
   return df.stages[0]!.instructions;
 }
 
-function one<K extends Instruction['kind']>(text: string, kind: K): Extract<Instruction, { kind: K }> {
+function one<K extends Instruction['kind']>(text: string, kind: K): Of<K> {
   const list = body(text);
   assert.equal(list.length, 1, `one instruction expected in ${JSON.stringify(text)}`);
   const ins = list[0]!;
   assert.equal(ins.kind, kind);
-  return ins as Extract<Instruction, { kind: K }>;
+  return ins as Of<K>;
 }
 
 /** Asserts the parse error: its line and Docker's reason; the message names file and line. */
