@@ -37,6 +37,8 @@ import { Router } from '../api/router.js';
 import { createApiServer } from '../api/server.js';
 import { systemRoutes } from '../api/routes/system/routes.js';
 import { imageRoutes } from '../api/routes/images/routes.js';
+import { buildRoutes } from '../api/routes/build/routes.js';
+import { BuildService } from '../daemon/build/build-service.js';
 
 const USAGE = `Usage: berthd [OPTIONS]
 
@@ -133,8 +135,10 @@ async function main(): Promise<void> {
   const swept = await collectGarbage(images, { keepSnapshots: containerSnapshots(ctx) });
   if (swept.snapshots || swept.blobs) logger.info('removed leftovers of interrupted work', swept);
 
+  const builds = await BuildService.open(ctx);
   const router = new Router()
     .add(systemRoutes(systemBackend(ctx, () => countContainers(ctx))))
+    .add(buildRoutes(builds))
     .add(imageRoutes(imagesBackend(ctx)))
     .add(containerRoutes(containersBackend(ctx, new ConmonContainerIo(ctx.containers.bundleRoot))))
     .add(containerFsRoutes(containerFsBackend(ctx)))
