@@ -121,7 +121,8 @@ async function prepare(s: Session, st: StageState, ins: Instruction, out: StageO
     const res = applyMetadata(st, ins);
     // ARG declares for this step's own history and for what follows.
     for (const [name, def] of res.declare ?? []) st.args.declare(name, def);
-    const createdBy = nopCreatedBy(shellOf(st), res.comment);
+    // Docker comments with the shell in force after the step (SHELL shows its own).
+    const createdBy = nopCreatedBy(res.runtime.Shell?.length ? res.runtime.Shell : shellOf(st), res.comment);
     return {
       createdBy,
       inputs: inputsOf(st, createdBy),

@@ -32,6 +32,7 @@ import { registerStats } from './commands/container/stats.js';
 import { registerUpdate } from './commands/container/update.js';
 import { registerPort } from './commands/container/port.js';
 import { registerEvents } from './commands/system/events.js';
+import { registerBuild } from './commands/image/build.js';
 import { TemplateError } from './format/template.js';
 
 export function buildProgram(): Command {
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   registerHistory(program, image, ctx);
   registerImageInspect(image, ctx);
   registerImagePrune(image, ctx);
+  registerBuild(program, image, ctx);
   const container = program.command('container').description('Manage containers').exitOverride();
   registerRun(program, container, ctx);
   registerCreate(program, container, ctx);

@@ -14,8 +14,8 @@ export function explainMiss(prev: StepInputs | undefined, cur: StepInputs): stri
   }
   const args = argChange(prev.args, cur.args);
   if (args) return args;
-  if (prev.instruction !== cur.instruction && !sameShape(prev, cur)) return `instruction changed (was: ${prev.instruction})`;
   if (cur.source && prev.source && cur.source.id !== prev.source.id) return `source ${cur.source.name} changed`;
+  if (prev.instruction !== cur.instruction && !sameShape(prev, cur)) return `instruction changed (was: ${prev.instruction})`;
   if (cur.files && prev.files) {
     const files = fileChange(prev.files, cur.files);
     if (files) return files;

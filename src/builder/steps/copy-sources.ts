@@ -115,7 +115,7 @@ export async function downloadUrl(backend: BuildBackend, url: string, scratchDir
 
 /** True when a file is a tar archive ADD must unpack: plain or gzip (what Node can decompress). */
 export async function isLocalArchive(src: CopySource): Promise<boolean> {
-  if (src.entry.type !== 'file' || src.entry.size < 512) return false;
+  if (src.entry.type !== 'file' || src.entry.size < 20) return false;
   const stream = await src.tree.open(src.entry.path);
   let head = Buffer.alloc(0);
   for await (const chunk of stream) {
