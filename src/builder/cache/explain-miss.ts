@@ -8,8 +8,8 @@ import type { StepInputs } from './build-cache.js';
 export function explainMiss(prev: StepInputs | undefined, cur: StepInputs): string {
   if (!prev) return 'no earlier build of this step to compare with';
   if (cur.parent !== prev.parent) {
-    if (cur.base && prev.base && cur.base.ref !== prev.base.ref) return `base image changed from ${prev.base.ref} to ${cur.base.ref}`;
-    if (cur.base && prev.base && cur.base.id !== prev.base.id) return `base image ${cur.base.ref} changed`;
+    if (cur.base && prev.base && cur.base.ref !== prev.base.ref) return `base image changed from ${shown(prev.base.ref)} to ${shown(cur.base.ref)}`;
+    if (cur.base && prev.base && cur.base.id !== prev.base.id) return `base image ${shown(cur.base.ref)} changed`;
     return 'an earlier step changed';
   }
   const args = argChange(prev.args, cur.args);
@@ -22,6 +22,12 @@ export function explainMiss(prev: StepInputs | undefined, cur: StepInputs): stri
   }
   if (prev.instruction !== cur.instruction) return `instruction changed (was: ${prev.instruction})`;
   return 'the cached image is gone (removed or pruned)';
+}
+
+/** A reference as the user thinks of it: `busybox` is `busybox:latest`. */
+function shown(ref: string): string {
+  const last = ref.slice(ref.lastIndexOf('/') + 1);
+  return ref === 'scratch' || last.includes(':') || ref.includes('@') ? ref : `${ref}:latest`;
 }
 
 /** COPY keys carry content hashes: differing only there is a file change, not an edit. */
