@@ -140,7 +140,7 @@ test('build args: RUN history carries them, unused ones are reported', async () 
 test('a failing RUN reports Docker\'s message and exit code; -q prints only the ID', async () => {
   const dir = await ctx({ Dockerfile: 'FROM busybox\nRUN echo before && exit 3\n' });
   const r = await berth(d, ['build', dir]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3);
   assert.match(r.stdout, /before\n/);
   assert.match(r.stderr, /The command '\/bin\/sh -c echo before && exit 3' returned a non-zero code: 3/);
   const ok = await ctx({ Dockerfile: 'FROM busybox\nRUN echo quiet\n' });

@@ -135,16 +135,15 @@ export function registerBuild(program: Command, image: Command, ctx: CliContext)
     const messages = await imageBuild(ctx.client(), body, req);
     if (!quiet) ctx.out(`Sending build context to Docker daemon  ${humanSize(sent(), 4)}\n`);
     let imageId: string | undefined;
-    try {
-      for await (const m of messages) {
-        if (m.aux && typeof m.aux.ID === 'string') imageId = m.aux.ID;
-        if (m.stream) ctx.out(m.stream);
+    for await (const m of messages) {
+      if (m.error) {
+        // The daemon's in-band error: docker prints it and exits with the failed RUN's code.
+        ctx.err(`${m.error}\n`);
+        process.exitCode = m.errorDetail?.code || 1;
+        return;
       }
-    } catch (err) {
-      // The daemon's in-band error: docker prints it and exits with the RUN's code.
-      process.exitCode = 1;
-      ctx.err(`${(err as Error).message}\n`);
-      return;
+      if (m.aux && typeof m.aux.ID === 'string') imageId = m.aux.ID;
+      if (m.stream) ctx.out(m.stream);
     }
     if (opts.iidfile && imageId) await writeFile(opts.iidfile, imageId);
     if (dest && imageId) await exportImageFiles(ctx.client(), imageId, dest);
