@@ -131,11 +131,12 @@ async function main(): Promise<void> {
     eventBus: new EventBus(),
   };
   await restoreContainers(ctx);
+  // Before GC: unmounts step rootfs a crash left, so their snapshots can be swept.
+  const builds = await BuildService.open(ctx);
   // Whatever a crash mid-import/load left behind is referenced by no image record.
   const swept = await collectGarbage(images, { keepSnapshots: containerSnapshots(ctx) });
   if (swept.snapshots || swept.blobs) logger.info('removed leftovers of interrupted work', swept);
 
-  const builds = await BuildService.open(ctx);
   const router = new Router()
     .add(systemRoutes(systemBackend(ctx, () => countContainers(ctx))))
     .add(buildRoutes(builds))

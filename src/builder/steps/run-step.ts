@@ -48,6 +48,11 @@ export function runCommand(st: StageState, ins: RunInstruction): string[] {
  * build args as Docker's `|N K=V ...` prefix, so a changed arg misses the cache.
  */
 export function runStep(s: Session, st: StageState, ins: RunInstruction, out: StageOutput): PreparedStep {
+  if (ins.flags.mount !== undefined) throw new InvalidArgument('RUN --mount is not supported by Berth\'s builder');
+  if (ins.flags.security !== undefined && ins.flags.security !== 'sandbox') throw new InvalidArgument(`RUN --security=${ins.flags.security} is not supported by Berth's builder`);
+  // RUN --network (BuildKit's) overrides the build's --network for this step.
+  const network = ins.flags.network ?? s.opts.networkMode;
+  if (!['default', 'none', 'host'].includes(network) && ins.flags.network !== undefined) throw new InvalidArgument(`unsupported network mode for RUN: ${network}`);
   const cmd = runCommand(st, ins);
   const argEnv = buildArgEnv(st);
   const shown = argEnv.filter((e) => !st.args.isUnreferencedBuiltin(e.split('=', 1)[0]!)).sort();
@@ -67,7 +72,7 @@ export function runStep(s: Session, st: StageState, ins: RunInstruction, out: St
           env: [...(rt.Env ?? []), ...argEnv],
           user: rt.User ?? '',
           workdir: rt.WorkingDir ?? '',
-          networkMode: s.opts.networkMode,
+          networkMode: network,
           onStart: (cid) => {
             containerId = cid;
             out.write(` ---> Running in ${short(cid)}\n`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { runBuild } from '../../builder/build.js';
@@ -40,6 +40,12 @@ export class BuildService {
     await rm(join(root, 'tmp'), { recursive: true, force: true });
     await mkdir(join(root, 'tmp'), { recursive: true, mode: 0o700 });
     await mkdir(join(root, 'mnt'), { recursive: true, mode: 0o700 });
+    // A crash mid-step leaves a step rootfs mounted here; its snapshot is swept by the image GC.
+    for (const name of await readdir(join(root, 'mnt'))) {
+      const dir = join(root, 'mnt', name);
+      if (await ctx.containers.mounter.isMountPoint(dir)) await ctx.containers.mounter.unmount(dir, { detach: true }).catch(() => undefined);
+      await rmdir(dir).catch(() => undefined);
+    }
     return new BuildService(ctx, root, await BuildCache.open(root));
   }
 
