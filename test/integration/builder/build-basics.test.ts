@@ -167,3 +167,53 @@ test('bad Dockerfiles fail before any step runs, naming file and line', async ()
   assert.equal(m.code, 1);
   assert.match(m.stderr, /nosuchimage/);
 });
+
+test('metadata instructions land in the image config, --label too, with Docker\'s history comments', async () => {
+  const dir = await ctx({
+    Dockerfile: [
+      'FROM busybox',
+      'MAINTAINER Jane <jane@example.com>',
+      'LABEL org.example.a="x y" b=2',
+      'USER nobody:nogroup',
+      'EXPOSE 80 53/udp',
+      'VOLUME ["/data", "/logs"]',
+      'STOPSIGNAL SIGQUIT',
+      'HEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD wget -q localhost || exit 1',
+      'SHELL ["/bin/sh", "-ec"]',
+      'ENTRYPOINT ["/bin/echo"]',
+      'CMD hello',
+      '',
+    ].join('\n'),
+  });
+  const r = await berth(d, ['build', '--label', 'from.cli=yes', '-t', 'meta', dir]);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /Step 12\/12 : LABEL from\.cli=yes\n/);
+  const insp = await docker(d, ['image', 'inspect', 'meta', '--format', '{{json .}}']);
+  const img = JSON.parse(insp.stdout) as {
+    Author: string;
+    Config: { User: string; ExposedPorts: object; Volumes: object; StopSignal: string; Healthcheck: { Test: string[]; Interval: number; Timeout: number; Retries: number }; Shell: string[]; Entrypoint: string[]; Cmd: string[]; Labels: Record<string, string> };
+  };
+  assert.equal(img.Author, 'Jane <jane@example.com>');
+  const c = img.Config;
+  assert.equal(c.User, 'nobody:nogroup');
+  assert.deepEqual(Object.keys(c.ExposedPorts).sort(), ['53/udp', '80/tcp']);
+  assert.deepEqual(Object.keys(c.Volumes).sort(), ['/data', '/logs']);
+  assert.equal(c.StopSignal, 'SIGQUIT');
+  assert.deepEqual(c.Healthcheck.Test, ['CMD-SHELL', 'wget -q localhost || exit 1']);
+  assert.equal(c.Healthcheck.Interval, 30e9);
+  assert.equal(c.Healthcheck.Retries, 3);
+  assert.deepEqual(c.Shell, ['/bin/sh', '-ec']);
+  assert.deepEqual(c.Entrypoint, ['/bin/echo']);
+  // CMD after SHELL uses the new shell.
+  assert.deepEqual(c.Cmd, ['/bin/sh', '-ec', 'hello']);
+  assert.deepEqual(c.Labels, { 'org.example.a': 'x y', b: '2', 'from.cli': 'yes' });
+  const h = await docker(d, ['history', '--no-trunc', '--format', '{{.CreatedBy}}', 'meta']);
+  const lines = h.stdout.trim().split('\n');
+  assert.ok(lines.includes('/bin/sh -c #(nop)  HEALTHCHECK &{["CMD-SHELL" "wget -q localhost || exit 1"] "30s" "3s" "0s" "0s" \'\\x03\'}'), lines.join('\n'));
+  assert.ok(lines.includes('/bin/sh -c #(nop)  VOLUME [/data /logs]'));
+  assert.ok(lines.includes('/bin/sh -c #(nop)  MAINTAINER Jane <jane@example.com>'));
+  assert.ok(lines.includes('/bin/sh -ec #(nop)  SHELL [/bin/sh -ec]'));
+  assert.ok(lines.includes('/bin/sh -ec #(nop)  ENTRYPOINT ["/bin/echo"]'));
+  const run = await berth(d, ['run', '--rm', 'meta']);
+  assert.equal(run.stdout, '/bin/sh -ec hello\n');
+});
