@@ -32,6 +32,7 @@ import { registerStats } from './commands/container/stats.js';
 import { registerUpdate } from './commands/container/update.js';
 import { registerPort } from './commands/container/port.js';
 import { registerEvents } from './commands/system/events.js';
+import { registerBuild } from './commands/image/build.js';
 import { TemplateError } from './format/template.js';
 import { registerVolumeCreate } from './commands/volume/create.js';
 import { registerVolumeLs } from './commands/volume/ls.js';
@@ -77,6 +78,7 @@ export function buildProgram(hooks: CliHooks = {}): Command {
   registerPush(program, image, ctx);
   registerLogin(program, ctx);
   registerLogout(program, ctx);
+  registerBuild(program, image, ctx);
   const container = program.command('container').description('Manage containers').exitOverride();
   registerRun(program, container, ctx);
   registerCreate(program, container, ctx);

@@ -44,6 +44,8 @@ import { volumeRoutes } from '../api/routes/volumes/routes.js';
 import { restoreVolumeUse } from '../daemon/containers/mounts/runtime-mounts.js';
 import { distributionRoutes } from '../api/routes/distribution/routes.js';
 import { distributionBackend } from '../daemon/images/distribution-backend.js';
+import { buildRoutes } from '../api/routes/build/routes.js';
+import { BuildService } from '../daemon/build/build-service.js';
 
 const USAGE = `Usage: berthd [OPTIONS]
 
@@ -143,12 +145,15 @@ async function main(): Promise<void> {
   await restoreVolumeUse(ctx);
   await restoreContainers(ctx);
   await ctx.volumes.reconcileMounts();
+  // Before GC: unmounts step rootfs a crash left, so their snapshots can be swept.
+  const builds = await BuildService.open(ctx);
   // Whatever a crash mid-import/load left behind is referenced by no image record.
   const swept = await collectGarbage(images, { keepSnapshots: containerSnapshots(ctx) });
   if (swept.snapshots || swept.blobs) logger.info('removed leftovers of interrupted work', swept);
 
   const router = new Router()
     .add(systemRoutes(systemBackend(ctx, () => countContainers(ctx))))
+    .add(buildRoutes(builds))
     .add(imageRoutes(imagesBackend(ctx)))
     .add(distributionRoutes(distributionBackend(ctx)))
     .add(containerRoutes(containersBackend(ctx, new ConmonContainerIo(ctx.containers.bundleRoot))))

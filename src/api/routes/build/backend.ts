@@ -1,0 +1,12 @@
+import type { Readable } from 'node:stream';
+import type { BuildRequest } from '../../../daemon/build/build-service.js';
+
+export interface BuildProgressSink {
+  stream(text: string): void;
+  aux(value: Record<string, unknown>): void;
+}
+
+export interface BuildBackendApi {
+  build(source: Readable, req: BuildRequest, progress: BuildProgressSink, signal: AbortSignal): Promise<{ id: string }>;
+  prune(all: boolean): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }>;
+}

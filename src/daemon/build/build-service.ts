@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { runBuild } from '../../builder/build.js';
+import { BuildCache } from '../../builder/cache/build-cache.js';
+import { BuildContext } from '../../builder/context/build-context.js';
+import type { BuildProgress } from '../../builder/output.js';
+import type { BuildOptions } from '../../builder/session.js';
+import type { Digest } from '../../core/digest.js';
+import { InvalidArgument } from '../../core/errors.js';
+import { familiarString, parseReference, type Reference } from '../../core/reference.js';
+import type { DaemonContext } from '../context.js';
+import { emitImageEvent } from '../events/emit.js';
+import { buildBackend } from './build-backend.js';
+
+export interface BuildRequest extends BuildOptions {
+  /** -q: only the image ID is reported (the rest of the output only if the build fails). */
+  quiet: boolean;
+}
+
+/**
+ * The builder's home in the daemon: <data-root>/builder holds the cache index
+ * (cache.json), per-build scratch space (tmp/, swept at start: a crash mid-build leaves
+ * only that) and mount points for build steps (mnt/).
+ */
+export class BuildService {
+  readonly #ctx: DaemonContext;
+  readonly #root: string;
+  readonly cache: BuildCache;
+
+  private constructor(ctx: DaemonContext, root: string, cache: BuildCache) {
+    this.#ctx = ctx;
+    this.#root = root;
+    this.cache = cache;
+  }
+
+  static async open(ctx: DaemonContext): Promise<BuildService> {
+    const root = join(ctx.dataRoot, 'builder');
+    await rm(join(root, 'tmp'), { recursive: true, force: true });
+    await mkdir(join(root, 'tmp'), { recursive: true, mode: 0o700 });
+    await mkdir(join(root, 'mnt'), { recursive: true, mode: 0o700 });
+    // A crash mid-step leaves a step rootfs mounted here; its snapshot is swept by the image GC.
+    for (const name of await readdir(join(root, 'mnt'))) {
+      const dir = join(root, 'mnt', name);
+      if (await ctx.containers.mounter.isMountPoint(dir)) await ctx.containers.mounter.unmount(dir, { detach: true }).catch(() => undefined);
+      await rmdir(dir).catch(() => undefined);
+    }
+    return new BuildService(ctx, root, await BuildCache.open(root));
+  }
+
+  /** POST /build: receives the context, builds, tags; progress as Docker's classic builder prints it. */
+  async build(source: Readable, req: BuildRequest, progress: BuildProgress, signal: AbortSignal): Promise<{ id: string }> {
+    const refs: Reference[] = req.tags.map((t) => {
+      const ref = parseReference(t);
+      if (ref.digest) throw new InvalidArgument(`invalid reference format: ${t}: a build tag cannot have a digest`);
+      return ref;
+    });
+    const dir = join(this.#root, 'tmp', randomBytes(8).toString('hex'));
+    await mkdir(dir, { recursive: true });
+    try {
+      const context = await BuildContext.receive(source, join(dir, 'context'), signal);
+      let held: string[] = [];
+      const out: BuildProgress = req.quiet
+        ? { stream: (t) => void held.push(t), aux: (a) => progress.aux(a) }
+        : progress;
+      try {
+        const image = await this.#ctx.writes.track(() =>
+          runBuild({ context, opts: req, backend: buildBackend(this.#ctx, join(this.#root, 'mnt')), cache: this.cache, scratchDir: dir, signal }, out),
+        );
+        out.stream(`Successfully built ${image.id.replace(/^sha256:/, '').slice(0, 12)}\n`);
+        for (const ref of refs) {
+          await this.#ctx.images.store.tag(ref, image.id as Digest);
+          emitImageEvent(this.#ctx, image.id, 'tag', familiarString(ref));
+          out.stream(`Successfully tagged ${familiarString(ref)}\n`);
+        }
+        if (req.quiet) progress.stream(`${image.id}\n`);
+        return { id: image.id };
+      } catch (err) {
+        // -q hides the output of a build that works; a failing one shows what happened.
+        if (req.quiet) for (const t of held) progress.stream(t);
+        held = [];
+        throw err;
+      } finally {
+        await context.dispose();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** POST /build/prune: forgets cache entries (all, or those whose image is gone). */
+  async prune(all: boolean): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
+    const dropped = this.cache.prune((id) => this.#ctx.images.store.get(id as Digest) !== undefined, all);
+    await this.cache.save();
+    // The step images themselves are images: `image prune` reclaims their space, not this.
+    return { CachesDeleted: dropped, SpaceReclaimed: 0 };
+  }
+}
