@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { chmod, chown, mkdir, rm, readFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InvalidArgument } from '../../core/errors.js';
 
@@ -25,16 +25,20 @@ export async function listenOn(server: Server, host: string): Promise<string> {
   }
   const path = m[1]!;
   await mkdir(dirname(path), { recursive: true });
-  await rm(path, { force: true });
+  // Bind a temporary name, set mode and group, then rename into place: no client ever sees the
+  // socket before its permissions are final (no window with the umask's mode or root's group).
+  const staging = `${path}.${process.pid}.tmp`;
+  await rm(staging, { force: true });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(path, () => {
+    server.listen(staging, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  await chmod(path, 0o660);
+  await chmod(staging, 0o660);
   const gid = await groupId('berth');
-  if (gid !== undefined) await chown(path, 0, gid);
+  if (gid !== undefined) await chown(staging, 0, gid);
+  await rename(staging, path);
   return path;
 }
