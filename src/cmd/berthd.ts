@@ -30,7 +30,19 @@ import { containerFsRoutes } from '../api/routes/containers/archive-routes.js';
 import { containerFsBackend } from '../daemon/containers/container-fs-backend.js';
 import { imagesBackend } from '../daemon/images/images-backend.js';
 import { systemBackend } from '../daemon/system/system-backend.js';
-import { DEFAULTS, checkLevel, readConfigFile, type DaemonConfig } from '../daemon/boot/daemon-config.js';
+import { DEFAULTS, checkBridgeName, checkChainPrefix, checkLevel, parseAddressPool, readConfigFile, type DaemonConfig } from '../daemon/boot/daemon-config.js';
+import { readFileSync } from 'node:fs';
+import { NetworkStore } from '../daemon/networks/network-store.js';
+import { FileIpam } from '../network/ipam.js';
+import { IpNetworkDriver } from '../network/ip-driver.js';
+import { IptablesFirewall } from '../network/iptables-firewall.js';
+import { SocketPortReserver } from '../network/socket-port-reserver.js';
+import { EmbeddedDns } from '../network/dns-server.js';
+import { lookupName, upstreamsFor } from '../daemon/networks/dns-lookup.js';
+import { reconcileNetworks } from '../daemon/networks/reconcile.js';
+import { ensurePredefinedNetworks } from '../daemon/networks/predefined.js';
+import { networksBackend } from '../daemon/networks/networks-backend.js';
+import { networkRoutes } from '../api/routes/networks/routes.js';
 import { claimPidFile } from '../daemon/boot/pid-lock.js';
 import { listenOn } from '../daemon/boot/listen.js';
 import { Router } from '../api/router.js';
@@ -48,6 +60,12 @@ Options:
       --exec-root string     Root directory for execution state (default "/run/berth")
   -H, --host list            Daemon socket to listen on (default unix:///run/berth/berth.sock)
   -l, --log-level string     Logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
+  -b, --bridge string        Linux bridge of the default network (default "berth0")
+      --bip string           Address and prefix of the default bridge (default "10.89.0.1/16")
+      --default-address-pool pool-options
+                             Default address pools for user networks (base=10.90.0.0/15,size=24)
+      --iptables-chain-prefix string
+                             Name prefix of berthd's iptables chains (default "BERTH")
   -v, --version              Print version information and quit
 `;
 
@@ -61,6 +79,10 @@ async function configFromArgs(argv: string[]): Promise<DaemonConfig> {
       host: { type: 'string', short: 'H', multiple: true },
       'log-level': { type: 'string', short: 'l' },
       version: { type: 'boolean', short: 'v' },
+      bridge: { type: 'string', short: 'b' },
+      bip: { type: 'string' },
+      'default-address-pool': { type: 'string', multiple: true },
+      'iptables-chain-prefix': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -78,6 +100,10 @@ async function configFromArgs(argv: string[]): Promise<DaemonConfig> {
   if (values['data-root']) cfg.dataRoot = values['data-root'];
   if (values['exec-root']) cfg.execRoot = values['exec-root'];
   if (values['log-level']) cfg.logLevel = checkLevel(values['log-level']);
+  if (values.bridge) cfg.bridge = checkBridgeName(values.bridge);
+  if (values.bip) cfg.bip = values.bip;
+  if (values['default-address-pool']?.length) cfg.defaultAddressPools = values['default-address-pool'].map(parseAddressPool);
+  if (values['iptables-chain-prefix']) cfg.iptablesChainPrefix = checkChainPrefix(values['iptables-chain-prefix']);
   if (values.host?.length) cfg.hosts = values.host;
   else if (values['exec-root'] && !file.hosts) cfg.hosts = [`unix://${join(values['exec-root'], 'berth.sock')}`];
   return cfg;
@@ -87,6 +113,14 @@ function parseLogSize(s: string | undefined): number | undefined {
   const m = s ? /^(\d+)([kmg]?)b?$/i.exec(s) : null;
   if (!m) return undefined;
   return Number(m[1]) * { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+}
+
+function readHostResolvConf(): string {
+  try {
+    return readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function countContainers(ctx: DaemonContext) {
@@ -127,8 +161,28 @@ async function main(): Promise<void> {
       logMaxSize: parseLogSize(cfg.logOpts['max-size']) ?? 10 * 1024 * 1024,
     },
     eventBus: new EventBus(),
+    networks: {
+      store: await NetworkStore.open(join(cfg.dataRoot, 'network')),
+      ipam: await FileIpam.open(join(cfg.dataRoot, 'network')),
+      driver: new IpNetworkDriver(),
+      firewall: new IptablesFirewall(cfg.iptablesChainPrefix),
+      ports: new SocketPortReserver(),
+      // Answers from the records of this context (the closures run only once it exists).
+      dns: new EmbeddedDns(
+        (q) => lookupName(ctx, q),
+        (source) => upstreamsFor(ctx, source, readHostResolvConf),
+        logger,
+      ),
+      defaultBridge: cfg.bridge,
+      bip: cfg.bip,
+      pools: cfg.defaultAddressPools,
+      sandboxDir: join(cfg.execRoot, 'netns'),
+      hostResolvConf: () => readHostResolvConf(),
+    },
   };
+  await ensurePredefinedNetworks(ctx);
   await restoreContainers(ctx);
+  await reconcileNetworks(ctx);
   // Whatever a crash mid-import/load left behind is referenced by no image record.
   const swept = await collectGarbage(images, { keepSnapshots: containerSnapshots(ctx) });
   if (swept.snapshots || swept.blobs) logger.info('removed leftovers of interrupted work', swept);
@@ -139,6 +193,7 @@ async function main(): Promise<void> {
     .add(containerRoutes(containersBackend(ctx, new ConmonContainerIo(ctx.containers.bundleRoot))))
     .add(containerFsRoutes(containerFsBackend(ctx)))
     .add(containerOpsRoutes(containerOpsBackend(ctx)))
+    .add(networkRoutes(networksBackend(ctx)))
     .add(eventsRoutes({ events: (q) => streamEventLines(ctx, q) }))
     .add(execRoutes(execBackend({ ctx, execs: new ExecStore(), runtime: new ConmonExec({
       binaries: () => runtime.binaries(),

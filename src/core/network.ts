@@ -70,6 +70,8 @@ export interface NetworkDriver {
   bridgePorts(bridge: string): Promise<string[]>;
   /** Names of all links on the host. */
   links(): Promise<string[]>;
+  /** IPv4 destinations the host routes, as CIDRs (default route left out). */
+  routes(): Promise<string[]>;
 }
 
 export interface Firewall {

@@ -4,6 +4,7 @@ import type { ContainerUse } from '../images/remove.js';
 import type { Logger } from '../util/logger.js';
 import type { ContainerDeps } from './containers/deps.js';
 import type { EventBus } from './events/event-bus.js';
+import type { NetworkDeps } from './networks/deps.js';
 
 /** Counts writes in flight (import, load, pull) so garbage collection leaves their fresh blobs alone. */
 export class WriteTracker {
@@ -29,6 +30,7 @@ export interface DaemonContext {
   images: ImageDeps;
   writes: WriteTracker;
   containers: ContainerDeps;
+  networks: NetworkDeps;
   /** `docker events`: what happened to containers and images (not ctx.containers.events, the lifecycle hooks). */
   eventBus: EventBus;
 }

@@ -8,15 +8,6 @@ import type { Logger } from '../util/logger.js';
 const TTL = 600;
 const UPSTREAM_TIMEOUT_MS = 4000;
 
-/** `nameserver` lines of a resolv.conf, loopback ones left out (they mean the host, not the container). */
-export function upstreamServers(resolvConf: string): string[] {
-  const out: string[] = [];
-  for (const line of resolvConf.split('\n')) {
-    const m = /^\s*nameserver\s+(\S+)/.exec(line);
-    if (m && !/^127\./.test(m[1]!) && m[1] !== '::1') out.push(m[1]!);
-  }
-  return out;
-}
 
 interface Listener {
   udp: UdpSocket;
@@ -31,11 +22,11 @@ interface Listener {
  */
 export class EmbeddedDns implements DnsService {
   readonly #lookup: DnsLookup;
-  readonly #upstreams: () => string[];
+  readonly #upstreams: (source: string) => string[];
   readonly #logger: Logger;
   readonly #listeners = new Map<string, Listener>();
 
-  constructor(lookup: DnsLookup, upstreams: () => string[], logger: Logger) {
+  constructor(lookup: DnsLookup, upstreams: (source: string) => string[], logger: Logger) {
     this.#lookup = lookup;
     this.#upstreams = upstreams;
     this.#logger = logger;
@@ -106,7 +97,7 @@ export class EmbeddedDns implements DnsService {
     if (!q || query.type === 'response') return undefined;
     const name = q.name.toLowerCase().replace(/\.$/, '');
     const ips = this.#lookup({ source, name });
-    if (ips === undefined) return this.#forward(msg, query);
+    if (ips === undefined) return this.#forward(msg, query, source);
     const answers: dnsPacket.Answer[] = q.type === 'A' ? ips.map((ip) => ({ type: 'A', name: q.name, ttl: TTL, class: 'IN', data: ip })) : [];
     return dnsPacket.encode({
       type: 'response',
@@ -118,8 +109,8 @@ export class EmbeddedDns implements DnsService {
   }
 
   /** Relays the query to the host's resolvers in turn; SERVFAIL when none answers. */
-  async #forward(msg: Buffer, query: dnsPacket.DecodedPacket): Promise<Buffer> {
-    for (const server of this.#upstreams()) {
+  async #forward(msg: Buffer, query: dnsPacket.DecodedPacket, source: string): Promise<Buffer> {
+    for (const server of this.#upstreams(source)) {
       const reply = await relayUdp(msg, server).catch(() => undefined);
       if (reply) return reply;
     }

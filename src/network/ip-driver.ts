@@ -2,7 +2,7 @@ import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promise
 import { dirname, join } from 'node:path';
 import type { BridgeNetwork, EndpointLink, NetworkDriver } from '../core/network.js';
 import { CommandError, runTool } from './exec.js';
-import { parseCidr } from './ipv4.js';
+import { parseCidr } from '../core/ipv4.js';
 
 async function exists(p: string): Promise<boolean> {
   return access(p).then(
@@ -107,5 +107,21 @@ export class IpNetworkDriver implements NetworkDriver {
 
   async links(): Promise<string[]> {
     return readdir('/sys/class/net');
+  }
+
+  async routes(): Promise<string[]> {
+    const text = await readFile('/proc/net/route', 'utf8');
+    const out: string[] = [];
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 8) continue;
+      // Little-endian hex: 0059A80A is 10.168.89.0.
+      const dst = Buffer.from(f[1]!, 'hex').reverse();
+      const mask = Buffer.from(f[7]!, 'hex').readUInt32LE(0);
+      const prefix = mask.toString(2).replace(/0/g, '').length;
+      if (prefix === 0) continue;
+      out.push(`${[...dst].join('.')}/${prefix}`);
+    }
+    return out;
   }
 }

@@ -4,7 +4,7 @@ import { Conflict, FailedPrecondition, InvalidArgument } from '../core/errors.js
 import type { AddressAllocator } from '../core/network.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { KeyedMutex } from '../util/mutex.js';
-import { contains, hostRange, intToIp, ipToInt, parseCidr } from './ipv4.js';
+import { contains, hostRange, intToIp, ipToInt, parseCidr } from '../core/ipv4.js';
 
 interface NetworkPool {
   /** address → owner (container id). */

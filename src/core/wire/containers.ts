@@ -1,5 +1,7 @@
 /** Docker Engine API container shapes (swagger: ContainerConfig, HostConfig, ContainerInspectResponse...). */
 
+import type { NetworkingConfig, PortMap, PortSummary } from './networks.js';
+
 export interface ContainerCreateConfig {
   Hostname?: string;
   Domainname?: string;
@@ -24,6 +26,8 @@ export interface ContainerCreateConfig {
   ArgsEscaped?: boolean;
   OnBuild?: string[] | null;
   Shell?: string[] | null;
+  /** Before API 1.44 the MAC address came here; now in NetworkingConfig's endpoint. */
+  MacAddress?: string;
 }
 
 export interface RestartPolicy {
@@ -34,13 +38,15 @@ export interface RestartPolicy {
 export interface HostConfig {
   Binds?: string[] | null;
   NetworkMode?: string;
-  PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }>> | null;
+  PortBindings?: PortMap | null;
+  PublishAllPorts?: boolean;
   RestartPolicy?: RestartPolicy;
   AutoRemove?: boolean;
   CapAdd?: string[] | null;
   CapDrop?: string[] | null;
   Dns?: string[] | null;
   DnsSearch?: string[] | null;
+  DnsOptions?: string[] | null;
   ExtraHosts?: string[] | null;
   Privileged?: boolean;
   ReadonlyRootfs?: boolean;
@@ -63,7 +69,7 @@ export interface HostConfig {
 
 export interface ContainerCreateBody extends ContainerCreateConfig {
   HostConfig?: HostConfig;
-  NetworkingConfig?: unknown;
+  NetworkingConfig?: NetworkingConfig | null;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -115,7 +121,7 @@ export interface ContainerSummary {
   ImageID: string;
   Command: string;
   Created: number;
-  Ports: unknown[];
+  Ports: PortSummary[];
   SizeRw?: number;
   SizeRootFs?: number;
   Labels: Record<string, string>;

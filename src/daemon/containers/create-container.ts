@@ -7,6 +7,9 @@ import type { DaemonContext } from '../context.js';
 import { initialState, type ContainerRecord } from './container-record.js';
 import { randomName } from './names.js';
 import { emitContainerEvent } from '../events/emit.js';
+import { hostname as hostHostname } from 'node:os';
+import { networkSettingsAtCreate } from '../networks/network-mode.js';
+import { checkPortBindings } from '../networks/publish-ports.js';
 
 const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -20,14 +23,6 @@ function mergeEnv(base: readonly string[], over: readonly string[]): string[] {
   const out = new Map<string, string>();
   for (const e of [...base, ...over]) out.set(e.split('=')[0]!, e);
   return [...out.values()];
-}
-
-/** Docker's network modes before the bridge exists: `default` means `none` for now. */
-function networkMode(mode: string | undefined): string {
-  const m = mode ?? '';
-  if (m === '' || m === 'default') return 'none';
-  if (m === 'none' || m === 'host') return m;
-  throw new InvalidArgument(`network ${m} not found: Berth supports --network none and host until bridge networking lands`);
 }
 
 function validateHostConfig(hc: HostConfig): void {
@@ -69,7 +64,9 @@ export async function createContainer(ctx: DaemonContext, body: ContainerCreateB
 
   const id = randomBytes(32).toString('hex');
   const hostConfig: HostConfig = { ...(body.HostConfig ?? {}) };
-  hostConfig.NetworkMode = networkMode(hostConfig.NetworkMode);
+  // Resolves `default` to `bridge` and checks networks, addresses and aliases before anything is made.
+  const networkSettings = networkSettingsAtCreate(ctx, hostConfig, body.NetworkingConfig, body.MacAddress || undefined);
+  if (hostConfig.NetworkMode?.startsWith('container:') && body.Hostname) throw new InvalidArgument('conflicting options: hostname and the network mode');
   hostConfig.RestartPolicy ??= { Name: 'no', MaximumRetryCount: 0 };
   if (hostConfig.RestartPolicy.Name === '') hostConfig.RestartPolicy.Name = 'no';
   hostConfig.LogConfig ??= { Type: 'k8s-file', Config: {} };
@@ -78,7 +75,7 @@ export async function createContainer(ctx: DaemonContext, body: ContainerCreateB
   const env = mergeEnv(image.Env ?? [], body.Env ?? []);
   if (!env.some((e) => e.startsWith('PATH='))) env.unshift(DEFAULT_PATH);
   const config: ContainerCreateConfig = {
-    Hostname: body.Hostname || id.slice(0, 12),
+    Hostname: body.Hostname || (hostConfig.NetworkMode === 'host' ? hostHostname() : id.slice(0, 12)),
     Domainname: body.Domainname ?? '',
     User: body.User || image.User || '',
     AttachStdin: body.AttachStdin ?? false,
@@ -116,8 +113,10 @@ export async function createContainer(ctx: DaemonContext, body: ContainerCreateB
     RestartCount: 0,
     ManuallyStopped: false,
     SnapshotKey: snapshotKey,
+    NetworkSettings: networkSettings,
   };
   try {
+    checkPortBindings(record);
     store.checkName(finalName);
     await store.save(record);
   } catch (err) {

@@ -1,4 +1,4 @@
-import { InvalidArgument } from '../core/errors.js';
+import { InvalidArgument } from './errors.js';
 
 /** An IPv4 network: base address and prefix length. */
 export interface Cidr {
