@@ -33,6 +33,7 @@ import { registerUpdate } from './commands/container/update.js';
 import { registerPort } from './commands/container/port.js';
 import { registerEvents } from './commands/system/events.js';
 import { TemplateError } from './format/template.js';
+import { registerNetworkCommands } from './commands/network/register.js';
 
 export function buildProgram(): Command {
   const program = new Command('berth');
@@ -79,7 +80,8 @@ export function buildProgram(): Command {
   registerUpdate(program, container, ctx);
   registerPort(program, container, ctx);
   registerEvents(program, ctx);
-  for (const c of [...program.commands, ...image.commands, ...container.commands]) c.exitOverride();
+  const network = registerNetworkCommands(program, ctx);
+  for (const c of [...program.commands, ...image.commands, ...container.commands, ...network.commands]) c.exitOverride();
   return program;
 }
 

@@ -25,6 +25,13 @@ function mergeEnv(base: readonly string[], over: readonly string[]): string[] {
   return [...out.values()];
 }
 
+/** Docker's: the host's name with --network host, the joined container's with container:<id>, else the short ID. */
+function defaultHostname(ctx: DaemonContext, mode: string | undefined, id: string): string {
+  if (mode === 'host') return hostHostname();
+  if (mode?.startsWith('container:')) return ctx.containers.store.tryGet(mode.slice(10))?.Config.Hostname ?? id.slice(0, 12);
+  return id.slice(0, 12);
+}
+
 function validateHostConfig(hc: HostConfig): void {
   const rp = hc.RestartPolicy?.Name ?? '';
   if (!['', 'no', 'always', 'unless-stopped', 'on-failure'].includes(rp)) throw new InvalidArgument(`invalid restart policy '${rp}'`);
@@ -75,7 +82,7 @@ export async function createContainer(ctx: DaemonContext, body: ContainerCreateB
   const env = mergeEnv(image.Env ?? [], body.Env ?? []);
   if (!env.some((e) => e.startsWith('PATH='))) env.unshift(DEFAULT_PATH);
   const config: ContainerCreateConfig = {
-    Hostname: body.Hostname || (hostConfig.NetworkMode === 'host' ? hostHostname() : id.slice(0, 12)),
+    Hostname: body.Hostname || defaultHostname(ctx, hostConfig.NetworkMode, id),
     Domainname: body.Domainname ?? '',
     User: body.User || image.User || '',
     AttachStdin: body.AttachStdin ?? false,

@@ -83,6 +83,7 @@ export function networkSettingsAtCreate(
     if (hc.Dns?.length) throw conflict('dns');
     if (hc.ExtraHosts?.length) throw conflict('custom host-to-IP mapping');
     if (legacyMac) throw conflict('mac-address');
+    hc.NetworkMode = `container:${other.Id}`;
     return settings;
   }
   const primary = ctx.networks.store.get(k.network);

@@ -33,6 +33,11 @@ export function registerRun(program: Command, container: Command, ctx: CliContex
         process.exitCode = 125;
         return;
       }
+      if (err instanceof ApiError) {
+        ctx.err(`berth: Error response from daemon: ${err.message}\n`);
+        process.exitCode = 125;
+        return;
+      }
       throw err;
     }
     if (flags.detach) {
