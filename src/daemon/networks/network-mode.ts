@@ -24,7 +24,7 @@ export function networkKind(mode: string | undefined): NetworkKind {
 }
 
 /** An endpoint as stored before the container runs: what was asked, nothing allocated. */
-export function blankEndpoint(n: NetworkRecord, asked: EndpointSettings | undefined): EndpointSettings {
+export function blankEndpoint(n: NetworkRecord | undefined, asked: EndpointSettings | undefined): EndpointSettings {
   return {
     IPAMConfig: asked?.IPAMConfig ?? null,
     Links: asked?.Links ?? null,
@@ -32,7 +32,7 @@ export function blankEndpoint(n: NetworkRecord, asked: EndpointSettings | undefi
     MacAddress: asked?.MacAddress ?? '',
     DriverOpts: asked?.DriverOpts ?? null,
     GwPriority: asked?.GwPriority ?? 0,
-    NetworkID: n.Id,
+    NetworkID: n?.Id ?? '',
     EndpointID: '',
     Gateway: '',
     IPAddress: '',
@@ -86,23 +86,23 @@ export function networkSettingsAtCreate(
     hc.NetworkMode = `container:${other.Id}`;
     return settings;
   }
-  const primary = ctx.networks.store.get(k.network);
-  if (primary.Driver !== 'bridge') throw new InvalidArgument(`network ${k.network} cannot be used as a container network`);
-  hc.NetworkMode = k.network === 'default' ? DEFAULT_NETWORK : k.network;
+  // As Docker, a network that does not exist fails at start ("network x not found"), not at create.
+  const primary = ctx.networks.store.tryGet(k.network);
+  if (primary && primary.Driver !== 'bridge') throw new InvalidArgument(`network ${k.network} cannot be used as a container network`);
+  hc.NetworkMode = k.network;
   // The docker CLI names the mode's network as typed, `default` included.
-  const primaryKeys = new Set([k.network, primary.Name, primary.Id, 'default']);
+  const primaryKeys = new Set([k.network, 'default', ...(primary ? [primary.Name, primary.Id] : [])]);
   const primaryAsk = Object.entries(asked).find(([key]) => primaryKeys.has(key))?.[1];
   const withMac = legacyMac ? { ...(primaryAsk ?? {}), MacAddress: legacyMac } : primaryAsk;
-  checkEndpoint(primary, withMac);
-  settings.Networks[primary.Name] = blankEndpoint(primary, withMac);
+  if (primary) checkEndpoint(primary, withMac);
+  settings.Networks[primary?.Name ?? k.network] = blankEndpoint(primary, withMac);
   // API 1.44+: more networks may be given at create; they are connected too.
   for (const [name, ep] of Object.entries(asked)) {
     if (primaryKeys.has(name)) continue;
-    const n = ctx.networks.store.get(name);
-    if (n.Id === primary.Id) continue;
-    if (n.Driver !== 'bridge') throw new InvalidArgument(`container cannot be connected to network ${name} and ${k.network} at the same time`);
-    checkEndpoint(n, ep);
-    settings.Networks[n.Name] = blankEndpoint(n, ep);
+    const n = ctx.networks.store.tryGet(name);
+    if (n && n.Driver !== 'bridge') throw new InvalidArgument(`container cannot be connected to network ${name} and ${k.network} at the same time`);
+    if (n) checkEndpoint(n, ep);
+    settings.Networks[n?.Name ?? name] = blankEndpoint(n, ep);
   }
   return settings;
 }
