@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { FailedPrecondition, messageOf } from '../../core/errors.js';
 import { macFor, parseCidr } from '../../core/ipv4.js';
 import type { ContainerNetworkSettings, ContainerRecord } from '../containers/container-record.js';
+import type { PortMap } from '../../core/wire/networks.js';
 import type { DaemonContext } from '../context.js';
 import { syncFirewall } from './firewall-state.js';
 import { networkKind } from './network-mode.js';
@@ -118,7 +119,8 @@ export async function setupNetworking(ctx: DaemonContext, c: ContainerRecord): P
     const ep = primary ? s.Networks[primary] : undefined;
     s.Ports = ep?.IPAddress ? await publishPorts(ctx, c, ep.IPAddress, ep.EndpointID ?? '') : {};
     await ctx.containers.store.save(c);
-    await syncFirewall(ctx);
+    // Rules depend on networks (synced when they change) and published ports: only these need a sync here.
+    if (hasBindings(s.Ports)) await syncFirewall(ctx);
   } catch (err) {
     await teardownNetworking(ctx, c).catch((e: unknown) => ctx.logger.warn('undoing network set-up failed', { id: c.Id, error: messageOf(e) }));
     throw err;
@@ -133,10 +135,15 @@ export async function setupNetworking(ctx: DaemonContext, c: ContainerRecord): P
 export async function teardownNetworking(ctx: DaemonContext, c: ContainerRecord): Promise<void> {
   const s = c.NetworkSettings;
   if (!s) return;
+  const hadPorts = hasBindings(s.Ports);
   await unpublishPorts(ctx, s.Ports);
   s.Ports = {};
   for (const name of Object.keys(s.Networks)) await detachEndpoint(ctx, c, name);
   await ctx.networks.driver.removeSandbox(sandboxPath(ctx, c.Id));
   s.SandboxKey = '';
-  await syncFirewall(ctx);
+  if (hadPorts) await syncFirewall(ctx);
+}
+
+function hasBindings(ports: PortMap): boolean {
+  return Object.values(ports).some((list) => list?.some((b) => b.HostPort));
 }
