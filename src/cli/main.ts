@@ -44,6 +44,7 @@ import { registerPush } from './commands/image/push.js';
 import { registerLogin } from './commands/system/login.js';
 import { registerLogout } from './commands/system/logout.js';
 import { registerRegistry, type ServeRegistry } from './commands/registry/serve.js';
+import { registerNetworkCommands } from './commands/network/register.js';
 
 /** Implementations the composition root hands in for commands that do not go through berthd. */
 export interface CliHooks {
@@ -107,7 +108,8 @@ export function buildProgram(hooks: CliHooks = {}): Command {
   registerVolumeRm(volume, ctx);
   registerVolumePrune(volume, ctx);
   registerRegistry(program, hooks.serveRegistry);
-  for (const c of [...program.commands, ...image.commands, ...container.commands, ...volume.commands]) c.exitOverride();
+  const network = registerNetworkCommands(program, ctx);
+  for (const c of [...program.commands, ...image.commands, ...container.commands, ...volume.commands, ...network.commands]) c.exitOverride();
   return program;
 }
 

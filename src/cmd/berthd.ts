@@ -31,7 +31,19 @@ import { containerFsRoutes } from '../api/routes/containers/archive-routes.js';
 import { containerFsBackend } from '../daemon/containers/container-fs-backend.js';
 import { imagesBackend } from '../daemon/images/images-backend.js';
 import { systemBackend } from '../daemon/system/system-backend.js';
-import { DEFAULTS, checkLevel, readConfigFile, type DaemonConfig } from '../daemon/boot/daemon-config.js';
+import { DEFAULTS, checkBridgeName, checkChainPrefix, checkLevel, parseAddressPool, readConfigFile, type DaemonConfig } from '../daemon/boot/daemon-config.js';
+import { readFileSync } from 'node:fs';
+import { NetworkStore } from '../daemon/networks/network-store.js';
+import { FileIpam } from '../network/ipam.js';
+import { IpNetworkDriver } from '../network/ip-driver.js';
+import { IptablesFirewall } from '../network/iptables-firewall.js';
+import { SocketPortReserver } from '../network/socket-port-reserver.js';
+import { EmbeddedDns } from '../network/dns-server.js';
+import { lookupName, upstreamsFor } from '../daemon/networks/dns-lookup.js';
+import { reconcileNetworks } from '../daemon/networks/reconcile.js';
+import { ensurePredefinedNetworks } from '../daemon/networks/predefined.js';
+import { networksBackend } from '../daemon/networks/networks-backend.js';
+import { networkRoutes } from '../api/routes/networks/routes.js';
 import { claimPidFile } from '../daemon/boot/pid-lock.js';
 import { listenOn } from '../daemon/boot/listen.js';
 import { Router } from '../api/router.js';
@@ -59,6 +71,12 @@ Options:
       --insecure-registry list   Enable insecure registry communication
   -l, --log-level string     Logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
       --registry-mirror list     Preferred registry mirror
+  -b, --bridge string        Linux bridge of the default network (default "berth0")
+      --bip string           Address and prefix of the default bridge (default "10.89.0.1/16")
+      --default-address-pool pool-options
+                             Default address pools for user networks (base=10.90.0.0/15,size=24)
+      --iptables-chain-prefix string
+                             Name prefix of berthd's iptables chains (default "BERTH")
   -v, --version              Print version information and quit
 `;
 
@@ -74,6 +92,10 @@ async function configFromArgs(argv: string[]): Promise<DaemonConfig> {
       'insecure-registry': { type: 'string', multiple: true },
       'registry-mirror': { type: 'string', multiple: true },
       version: { type: 'boolean', short: 'v' },
+      bridge: { type: 'string', short: 'b' },
+      bip: { type: 'string' },
+      'default-address-pool': { type: 'string', multiple: true },
+      'iptables-chain-prefix': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -93,9 +115,21 @@ async function configFromArgs(argv: string[]): Promise<DaemonConfig> {
   if (values['log-level']) cfg.logLevel = checkLevel(values['log-level']);
   if (values['insecure-registry']?.length) cfg.insecureRegistries = [...cfg.insecureRegistries, ...values['insecure-registry']];
   if (values['registry-mirror']?.length) cfg.registryMirrors = [...cfg.registryMirrors, ...values['registry-mirror']];
+  if (values.bridge) cfg.bridge = checkBridgeName(values.bridge);
+  if (values.bip) cfg.bip = values.bip;
+  if (values['default-address-pool']?.length) cfg.defaultAddressPools = values['default-address-pool'].map(parseAddressPool);
+  if (values['iptables-chain-prefix']) cfg.iptablesChainPrefix = checkChainPrefix(values['iptables-chain-prefix']);
   if (values.host?.length) cfg.hosts = values.host;
   else if (values['exec-root'] && !file.hosts) cfg.hosts = [`unix://${join(values['exec-root'], 'berth.sock')}`];
   return cfg;
+}
+
+function readHostResolvConf(): string {
+  try {
+    return readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function countContainers(ctx: DaemonContext) {
@@ -140,10 +174,30 @@ async function main(): Promise<void> {
     eventBus: new EventBus(),
     volumes: await VolumeStore.open(join(cfg.dataRoot, 'volumes'), { mountAll, unmount, isMountPoint }, logger),
     registry: { insecureRegistries: cfg.insecureRegistries, registryMirrors: cfg.registryMirrors },
+    networks: {
+      store: await NetworkStore.open(join(cfg.dataRoot, 'network')),
+      ipam: await FileIpam.open(join(cfg.dataRoot, 'network')),
+      driver: new IpNetworkDriver(),
+      firewall: new IptablesFirewall(cfg.iptablesChainPrefix),
+      ports: new SocketPortReserver(),
+      // Answers from the records of this context (the closures run only once it exists).
+      dns: new EmbeddedDns(
+        (q) => lookupName(ctx, q),
+        (source) => upstreamsFor(ctx, source, readHostResolvConf),
+        logger,
+      ),
+      defaultBridge: cfg.bridge,
+      bip: cfg.bip,
+      pools: cfg.defaultAddressPools,
+      sandboxDir: join(cfg.execRoot, 'netns'),
+      hostResolvConf: () => readHostResolvConf(),
+    },
   };
   // Volume references and holds first: live restore releases those of containers that exited meanwhile.
   await restoreVolumeUse(ctx);
+  await ensurePredefinedNetworks(ctx);
   await restoreContainers(ctx);
+  await reconcileNetworks(ctx);
   await ctx.volumes.reconcileMounts();
   // Before GC: unmounts step rootfs a crash left, so their snapshots can be swept.
   const builds = await BuildService.open(ctx);
@@ -160,6 +214,7 @@ async function main(): Promise<void> {
     .add(containerFsRoutes(containerFsBackend(ctx)))
     .add(containerOpsRoutes(containerOpsBackend(ctx)))
     .add(volumeRoutes(volumesBackend(ctx)))
+    .add(networkRoutes(networksBackend(ctx)))
     .add(eventsRoutes({ events: (q) => streamEventLines(ctx, q) }))
     .add(execRoutes(execBackend({ ctx, execs: new ExecStore(), runtime: new ConmonExec({
       binaries: () => runtime.binaries(),

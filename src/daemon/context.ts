@@ -6,6 +6,7 @@ import type { VolumeStore } from '../volumes/volume-store.js';
 import type { RegistryHostsConfig } from '../registry/client/endpoints.js';
 import type { ContainerDeps } from './containers/deps.js';
 import type { EventBus } from './events/event-bus.js';
+import type { NetworkDeps } from './networks/deps.js';
 
 /** Counts writes in flight (import, load, pull) so garbage collection leaves their fresh blobs alone. */
 export class WriteTracker {
@@ -33,6 +34,7 @@ export interface DaemonContext {
   containers: ContainerDeps;
   /** Local-driver volumes: records, references, mounts. */
   volumes: VolumeStore;
+  networks: NetworkDeps;
   /** `docker events`: what happened to containers and images (not ctx.containers.events, the lifecycle hooks). */
   eventBus: EventBus;
   /** insecure-registries and registry-mirrors from the daemon config (none when absent). */

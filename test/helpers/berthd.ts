@@ -1,5 +1,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, access, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, access, mkdir, readFile, writeFile, readdir } from 'node:fs/promises';
+import { randomBytes, randomInt } from 'node:crypto';
+import { removeFirewall } from '../../src/network/iptables-firewall.js';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +17,7 @@ export interface Daemon {
   root: string;
   dataRoot: string;
   execRoot: string;
+  network: DaemonNetwork;
   socket: string;
   host: string;
   proc: ChildProcess;
@@ -33,13 +36,59 @@ function ping(socket: string): Promise<boolean> {
   });
 }
 
+/** A test daemon's own bridge, subnets and iptables chains, so concurrent daemons never share one. */
+export interface DaemonNetwork {
+  bridge: string;
+  bip: string;
+  pool: string;
+  chainPrefix: string;
+}
+
+async function hostRoutes(): Promise<Array<[number, number]>> {
+  const text = await readFile('/proc/net/route', 'utf8');
+  return text
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 8)
+    .map((f) => [Buffer.from(f[1]!, 'hex').readUInt32LE(0), Buffer.from(f[7]!, 'hex').readUInt32LE(0)] as [number, number]);
+}
+
+/** Random /24 for the bridge and /20 pool in 10.0.0.0/8 that no host route overlaps (re-rolled otherwise). */
+async function pickDaemonNetwork(): Promise<DaemonNetwork> {
+  const routes = await hostRoutes();
+  const free = (a: number, b: number, c: number) =>
+    !routes.some(([dst, mask]) => mask !== 0 && ((dst ^ (a | (b << 8) | (c << 16))) & mask & 0xf0ffff) === 0);
+  for (;;) {
+    const [b1, c1] = [30 + randomInt(90), randomInt(256)];
+    const [b2, c2] = [128 + randomInt(100), 16 * randomInt(16)];
+    if (!free(10, b1, c1) || !free(10, b2, c2)) continue;
+    const sfx = randomBytes(3).toString('hex');
+    return { bridge: `bt${sfx}`, bip: `10.${b1}.${c1}.1/24`, pool: `base=10.${b2}.${c2}.0/20,size=24`, chainPrefix: `BERTH-${sfx}` };
+  }
+}
+
+function networkArgs(n: DaemonNetwork): string[] {
+  return ['--bridge', n.bridge, '--bip', n.bip, '--default-address-pool', n.pool, '--iptables-chain-prefix', n.chainPrefix];
+}
+
 /** Starts a real berthd on a temp data root, exec root and socket; waits until it answers. */
 export async function startDaemon(extraArgs: string[] = [], reuse?: { root: string }): Promise<Daemon> {
   const root = reuse?.root ?? (await mkdtemp(join(tmpdir(), 'berth-it-')));
   const dataRoot = join(root, 'data');
   const execRoot = join(root, 'exec');
   const socket = join(execRoot, 'berth.sock');
-  const proc = spawn(process.execPath, [BERTHD, '--data-root', dataRoot, '--exec-root', execRoot, '--log-level', 'debug', ...extraArgs], {
+  // A restarted daemon keeps the bridge, subnets and chains it had.
+  const netFile = join(root, 'network.json');
+  const net = await readFile(netFile, 'utf8').then(
+    (t) => JSON.parse(t) as DaemonNetwork,
+    async () => {
+      const n = await pickDaemonNetwork();
+      await writeFile(netFile, JSON.stringify(n));
+      return n;
+    },
+  );
+  const proc = spawn(process.execPath, [BERTHD, '--data-root', dataRoot, '--exec-root', execRoot, '--log-level', 'debug', ...networkArgs(net), ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -56,6 +105,7 @@ export async function startDaemon(extraArgs: string[] = [], reuse?: { root: stri
     root,
     dataRoot,
     execRoot,
+    network: net,
     socket,
     host: `unix://${socket}`,
     proc,
@@ -71,7 +121,23 @@ export async function startDaemon(extraArgs: string[] = [], reuse?: { root: stri
 export async function destroyDaemon(d: Daemon): Promise<void> {
   await d.stop();
   await run('sh', ['-c', `grep -o " ${d.root}[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l`]).catch(() => undefined);
+  await removeDaemonNetwork(d);
   await rm(d.root, { recursive: true, force: true });
+}
+
+/** Deletes what a test daemon made on the host: its bridges (and veths left on them) and its iptables chains. */
+export async function removeDaemonNetwork(d: Daemon): Promise<void> {
+  const bridges = new Set([d.network.bridge]);
+  const records = await readFile(join(d.dataRoot, 'network/networks.json'), 'utf8').then(
+    (t) => JSON.parse(t) as Array<{ Bridge?: string }>,
+    () => [],
+  );
+  for (const r of records) if (r.Bridge) bridges.add(r.Bridge);
+  for (const br of bridges) {
+    for (const port of await readdir(`/sys/class/net/${br}/brif`).catch(() => [] as string[])) await run('ip', ['link', 'del', port]).catch(() => undefined);
+    await run('ip', ['link', 'del', br]).catch(() => undefined);
+  }
+  await removeFirewall(d.network.chainPrefix).catch(() => undefined);
 }
 
 export interface CmdResult {

@@ -2,6 +2,8 @@ import type { MountPoint, MountSpec } from './volumes.js';
 
 /** Docker Engine API container shapes (swagger: ContainerConfig, HostConfig, ContainerInspectResponse...). */
 
+import type { NetworkingConfig, PortMap, PortSummary } from './networks.js';
+
 export interface ContainerCreateConfig {
   Hostname?: string;
   Domainname?: string;
@@ -26,6 +28,8 @@ export interface ContainerCreateConfig {
   ArgsEscaped?: boolean;
   OnBuild?: string[] | null;
   Shell?: string[] | null;
+  /** Before API 1.44 the MAC address came here; now in NetworkingConfig's endpoint. */
+  MacAddress?: string;
 }
 
 export interface RestartPolicy {
@@ -39,13 +43,15 @@ export interface HostConfig {
   VolumesFrom?: string[] | null;
   VolumeDriver?: string;
   NetworkMode?: string;
-  PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }>> | null;
+  PortBindings?: PortMap | null;
+  PublishAllPorts?: boolean;
   RestartPolicy?: RestartPolicy;
   AutoRemove?: boolean;
   CapAdd?: string[] | null;
   CapDrop?: string[] | null;
   Dns?: string[] | null;
   DnsSearch?: string[] | null;
+  DnsOptions?: string[] | null;
   ExtraHosts?: string[] | null;
   Privileged?: boolean;
   ReadonlyRootfs?: boolean;
@@ -68,7 +74,7 @@ export interface HostConfig {
 
 export interface ContainerCreateBody extends ContainerCreateConfig {
   HostConfig?: HostConfig;
-  NetworkingConfig?: unknown;
+  NetworkingConfig?: NetworkingConfig | null;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -120,7 +126,7 @@ export interface ContainerSummary {
   ImageID: string;
   Command: string;
   Created: number;
-  Ports: unknown[];
+  Ports: PortSummary[];
   SizeRw?: number;
   SizeRootFs?: number;
   Labels: Record<string, string>;

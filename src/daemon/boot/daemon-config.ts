@@ -16,6 +16,14 @@ export interface DaemonConfig {
   init: boolean;
   /** Docker's `init-path`: the init binary mounted at /sbin/docker-init (static: it runs in any image). */
   initPath: string;
+  /** Linux bridge of the default `bridge` network. */
+  bridge: string;
+  /** The default bridge's address with prefix (Docker's `bip`). */
+  bip: string;
+  /** Where user networks take their subnets from. */
+  defaultAddressPools: Array<{ base: string; size: number }>;
+  /** berthd's iptables chains are named from this (`BERTH`, `BERTH-FORWARD`...). */
+  iptablesChainPrefix: string;
 }
 
 const FileSchema = z
@@ -29,6 +37,10 @@ const FileSchema = z
     'log-opts': z.record(z.string()).optional(),
     init: z.boolean().optional(),
     'init-path': z.string().optional(),
+    bridge: z.string().optional(),
+    bip: z.string().optional(),
+    'default-address-pools': z.array(z.object({ base: z.string(), size: z.number().int().min(1).max(30) })).optional(),
+    'iptables-chain-prefix': z.string().optional(),
   })
   .passthrough();
 
@@ -42,6 +54,11 @@ export const DEFAULTS: DaemonConfig = {
   logOpts: {},
   init: false,
   initPath: '/usr/bin/tini-static',
+  bridge: 'berth0',
+  // Not Docker's 172.17.0.0/16, so both engines can run side by side; Podman's default is 10.88.0.0/16.
+  bip: '10.89.0.1/16',
+  defaultAddressPools: [{ base: '10.90.0.0/15', size: 24 }],
+  iptablesChainPrefix: 'BERTH',
 };
 
 export async function readConfigFile(path: string): Promise<Partial<DaemonConfig>> {
@@ -73,10 +90,35 @@ export async function readConfigFile(path: string): Promise<Partial<DaemonConfig
   if (f['log-opts']) out.logOpts = f['log-opts'];
   if (f.init !== undefined) out.init = f.init;
   if (f['init-path']) out.initPath = f['init-path'];
+  if (f.bridge) out.bridge = checkBridgeName(f.bridge);
+  if (f.bip) out.bip = f.bip;
+  if (f['default-address-pools']) out.defaultAddressPools = f['default-address-pools'];
+  if (f['iptables-chain-prefix']) out.iptablesChainPrefix = checkChainPrefix(f['iptables-chain-prefix']);
   return out;
 }
 
 export function checkLevel(s: string): LogLevel {
   if (!isLogLevel(s)) throw new InvalidArgument(`unable to parse logging level: ${s}`);
   return s;
+}
+
+export function checkBridgeName(s: string): string {
+  if (!/^[a-zA-Z0-9_.-]{1,15}$/.test(s)) throw new InvalidArgument(`invalid bridge name: ${s} (1 to 15 letters, digits, '_', '.', '-')`);
+  return s;
+}
+
+/** Chain names get `-POSTROUTING` appended and must stay within iptables' 28 characters. */
+export function checkChainPrefix(s: string): string {
+  if (!/^[A-Za-z0-9_-]{1,16}$/.test(s)) throw new InvalidArgument(`invalid iptables chain prefix: ${s} (1 to 16 letters, digits, '_', '-')`);
+  return s;
+}
+
+/** `--default-address-pool base=10.90.0.0/15,size=24`, Docker's flag syntax. */
+export function parseAddressPool(s: string): { base: string; size: number } {
+  const kv = Object.fromEntries(s.split(',').map((p) => p.split('=') as [string, string]));
+  const size = Number(kv.size);
+  if (!kv.base || !/^[\d.]+\/\d+$/.test(kv.base) || !Number.isInteger(size) || size < 1 || size > 30) {
+    throw new InvalidArgument(`invalid default address pool: ${s} (expected base=<cidr>,size=<prefix length>)`);
+  }
+  return { base: kv.base, size };
 }

@@ -1,6 +1,19 @@
 import type { Digest } from '../../core/digest.js';
 import type { ContainerCreateConfig, ContainerState, HostConfig } from '../../core/wire/containers.js';
 import type { MountPointRecord } from './mounts/parse-mounts.js';
+import type { EndpointSettings, PortMap } from '../../core/wire/networks.js';
+
+/** A container's networks: what it asked at create and, while it runs, what it got. */
+export interface ContainerNetworkSettings {
+  /** Keyed by network name, as Docker's NetworkSettings.Networks. */
+  Networks: Record<string, EndpointSettings>;
+  /** Published ports as bound while running (random host ports resolved); {} when stopped. */
+  Ports: PortMap;
+  /** The network namespace file while running, else ''. */
+  SandboxKey: string;
+  /** Network name → interface name inside the container (eth0, eth1...). */
+  Interfaces: Record<string, string>;
+}
 
 /** What berthd persists per container (containers/<id>/config.json), Docker's names where they exist. */
 export interface ContainerRecord {
@@ -22,6 +35,8 @@ export interface ContainerRecord {
   SnapshotKey: string;
   /** Binds, volumes and tmpfs mounts resolved at create (absent in records older than volumes). */
   MountPoints?: MountPointRecord[];
+  /** Absent for records written before networking existed (network mode none or host). */
+  NetworkSettings?: ContainerNetworkSettings;
 }
 
 export function initialState(): ContainerState {

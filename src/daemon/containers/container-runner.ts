@@ -5,7 +5,8 @@ import { buildSpec, readHardLimits, readHostDevices } from '../../runtime/spec/i
 import { writeJsonAtomic } from '../../util/atomic.js';
 import type { DaemonContext } from '../context.js';
 import type { ContainerRecord } from './container-record.js';
-import { writeEtcFiles } from './etc-files.js';
+import { containerEtcFiles } from '../networks/container-etc.js';
+import { setupNetworking, teardownNetworking } from '../networks/container-network.js';
 import { resolveUser } from './resolve-user.js';
 import { emitContainerEvent } from '../events/emit.js';
 import { releaseMounts, startMounts } from './mounts/runtime-mounts.js';
@@ -38,8 +39,9 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
   }
   try {
     const hc = c.HostConfig;
-    const network = hc.NetworkMode ?? 'none';
-    const etc = await writeEtcFiles(store.dir(c.Id), c.Config.Hostname ?? c.Id.slice(0, 12), hc.ExtraHosts ?? [], network);
+    // The namespace, veths and ports exist before runc runs: the spec only names the namespace.
+    const network = await setupNetworking(ctx, c);
+    const etc = await containerEtcFiles(ctx, c);
     const user = await resolveUser(rootfs, c.Config.User);
     const volumes = await startMounts(ctx, c);
     const env = [...(c.Config.Env ?? [])];
@@ -128,6 +130,7 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
     emitContainerEvent(ctx, c, 'start');
   } catch (err) {
     await runtime.delete(c.Id, true).catch(() => undefined);
+    await teardownNetworking(ctx, c).catch((e: unknown) => ctx.logger.warn('network teardown failed', { id: c.Id, error: messageOf(e) }));
     await mounter.unmount(rootfs, { detach: true }).catch(() => undefined);
     await releaseMounts(ctx, c);
     c.State = { ...c.State, Error: messageOf(err), ExitCode: 128 };
@@ -172,6 +175,7 @@ export async function handleExit(ctx: DaemonContext, id: string, code: number): 
     () => false,
   );
   await runtime.delete(id, true).catch(() => undefined);
+  await teardownNetworking(ctx, c).catch((err: unknown) => ctx.logger.warn('network teardown failed', { id, error: messageOf(err) }));
   await mounter.unmount(rootfsOf(ctx, id), { detach: true }).catch(() => undefined);
   await releaseMounts(ctx, c);
   c.State = { ...c.State, Status: 'exited', Running: false, Paused: false, Restarting: false, OOMKilled: oomKilled, Pid: 0, ExitCode: code, FinishedAt: finishedAt };
@@ -219,6 +223,7 @@ export async function removeContainerNow(ctx: DaemonContext, c: ContainerRecord,
   const { store, runtime, mounter, events, bundleRoot, exitDir } = ctx.containers;
   if (c.State.Running) throw new Conflict(`You cannot remove a running container ${c.Id}. Stop the container before attempting removal or force remove`);
   await runtime.delete(c.Id, true).catch(() => undefined);
+  await teardownNetworking(ctx, c).catch((err: unknown) => ctx.logger.warn('network teardown failed', { id: c.Id, error: messageOf(err) }));
   await mounter.unmount(rootfsOf(ctx, c.Id), { detach: true }).catch(() => undefined);
   await ctx.images.snapshots.remove(c.SnapshotKey).catch((err: unknown) => {
     ctx.logger.warn('removing container snapshot failed', { id: c.Id, error: messageOf(err) });

@@ -6,6 +6,7 @@ import type { DaemonContext } from '../context.js';
 import type { ContainerRecord } from './container-record.js';
 import { logPathOf, rootfsOf } from './container-runner.js';
 import { mountViews } from './mounts/runtime-mounts.js';
+import { networkSettingsView, summaryNetworks, summaryPorts } from '../networks/container-network-view.js';
 
 function ago(iso: string): string {
   return humanDuration(Date.now() - Date.parse(iso));
@@ -44,12 +45,12 @@ export function toSummary(ctx: DaemonContext, c: ContainerRecord, sizes?: { rw: 
     ImageID: c.Image,
     Command: cmd,
     Created: Math.floor(Date.parse(c.Created) / 1000),
-    Ports: [],
+    Ports: summaryPorts(c),
     Labels: c.Config.Labels ?? {},
     State: c.State.Status,
     Status: statusText(c),
     HostConfig: { NetworkMode: c.HostConfig.NetworkMode ?? 'none' },
-    NetworkSettings: { Networks: {} },
+    NetworkSettings: { Networks: summaryNetworks(c) },
     Mounts: mountViews(c),
   };
   if (sizes) {
@@ -88,25 +89,6 @@ export async function toInspect(ctx: DaemonContext, c: ContainerRecord): Promise
     GraphDriver: { Name: 'overlay2', Data: graph },
     Mounts: mountViews(c),
     Config: c.Config,
-    NetworkSettings: {
-      Bridge: '',
-      SandboxID: '',
-      SandboxKey: '',
-      Ports: {},
-      HairpinMode: false,
-      LinkLocalIPv6Address: '',
-      LinkLocalIPv6PrefixLen: 0,
-      SecondaryIPAddresses: null,
-      SecondaryIPv6Addresses: null,
-      EndpointID: '',
-      Gateway: '',
-      GlobalIPv6Address: '',
-      GlobalIPv6PrefixLen: 0,
-      IPAddress: '',
-      IPPrefixLen: 0,
-      IPv6Gateway: '',
-      MacAddress: '',
-      Networks: c.HostConfig.NetworkMode === 'host' ? { host: {} } : { none: {} },
-    },
+    NetworkSettings: networkSettingsView(c),
   };
 }

@@ -9,6 +9,9 @@ import { resolveLogConfig } from './log-config.js';
 import { randomName } from './names.js';
 import { emitContainerEvent } from '../events/emit.js';
 import { createMountVolumes, forgetMounts, planMounts, populateVolumes } from './mounts/resolve-mounts.js';
+import { hostname as hostHostname } from 'node:os';
+import { networkSettingsAtCreate } from '../networks/network-mode.js';
+import { checkPortBindings } from '../networks/publish-ports.js';
 
 const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -24,12 +27,11 @@ function mergeEnv(base: readonly string[], over: readonly string[]): string[] {
   return [...out.values()];
 }
 
-/** Docker's network modes before the bridge exists: `default` means `none` for now. */
-function networkMode(mode: string | undefined): string {
-  const m = mode ?? '';
-  if (m === '' || m === 'default') return 'none';
-  if (m === 'none' || m === 'host') return m;
-  throw new InvalidArgument(`network ${m} not found: Berth supports --network none and host until bridge networking lands`);
+/** Docker's: the host's name with --network host, the joined container's with container:<id>, else the short ID. */
+function defaultHostname(ctx: DaemonContext, mode: string | undefined, id: string): string {
+  if (mode === 'host') return hostHostname();
+  if (mode?.startsWith('container:')) return ctx.containers.store.tryGet(mode.slice(10))?.Config.Hostname ?? id.slice(0, 12);
+  return id.slice(0, 12);
 }
 
 function validateHostConfig(hc: HostConfig): void {
@@ -74,7 +76,9 @@ export async function createContainer(ctx: DaemonContext, body: ContainerCreateB
 
   const id = randomBytes(32).toString('hex');
   const hostConfig: HostConfig = { ...(body.HostConfig ?? {}) };
-  hostConfig.NetworkMode = networkMode(hostConfig.NetworkMode);
+  // Resolves `default` to `bridge` and checks networks, addresses and aliases before anything is made.
+  const networkSettings = networkSettingsAtCreate(ctx, hostConfig, body.NetworkingConfig, body.MacAddress || undefined);
+  if (hostConfig.NetworkMode?.startsWith('container:') && body.Hostname) throw new InvalidArgument('conflicting options: hostname and the network mode');
   hostConfig.RestartPolicy ??= { Name: 'no', MaximumRetryCount: 0 };
   if (hostConfig.RestartPolicy.Name === '') hostConfig.RestartPolicy.Name = 'no';
   hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, ctx.containers.logOpts);
@@ -83,7 +87,7 @@ export async function createContainer(ctx: DaemonContext, body: ContainerCreateB
   const env = mergeEnv(image.Env ?? [], body.Env ?? []);
   if (!env.some((e) => e.startsWith('PATH='))) env.unshift(DEFAULT_PATH);
   const config: ContainerCreateConfig = {
-    Hostname: body.Hostname || id.slice(0, 12),
+    Hostname: body.Hostname || defaultHostname(ctx, hostConfig.NetworkMode, id),
     Domainname: body.Domainname ?? '',
     User: body.User || image.User || '',
     AttachStdin: body.AttachStdin ?? false,
@@ -124,8 +128,10 @@ export async function createContainer(ctx: DaemonContext, body: ContainerCreateB
     ManuallyStopped: false,
     SnapshotKey: snapshotKey,
     MountPoints: mounts,
+    NetworkSettings: networkSettings,
   };
   try {
+    checkPortBindings(record);
     await createMountVolumes(ctx, id, mounts);
     await populateVolumes(ctx, record, mounts, imageVolumes);
     store.checkName(finalName);

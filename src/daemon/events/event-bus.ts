@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { InvalidArgument } from '../../core/errors.js';
 
-export type EventType = 'container' | 'image';
+export type EventType = 'container' | 'image' | 'network';
 
 /** Docker's events.Message, with the legacy `status`/`id`/`from` fields old clients read. */
 export interface EventMessage {

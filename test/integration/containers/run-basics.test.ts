@@ -51,7 +51,7 @@ test('create options reach the process and inspect: env, env-file, workdir, user
   assert.equal(c!.Config.Hostname, 'box');
   assert.equal(c!.Config.Labels.team, 'core');
   assert.equal(c!.State.Status, 'exited');
-  assert.equal(c!.HostConfig.NetworkMode, 'none', 'no bridge yet: the default network is none');
+  assert.equal(c!.HostConfig.NetworkMode, 'bridge', 'the default network is the bridge');
   const dup = await docker(d, ['create', '--name', 'opts', 'busybox']);
   assert.notEqual(dup.code, 0);
   assert.match(dup.stderr, /Conflict\. The container name "\/opts" is already in use by container "[a-f0-9]{64}"/);

@@ -4,6 +4,8 @@ import { InvalidArgumentError } from 'commander';
 import type { ContainerCreateBody, HostConfig, RestartPolicy } from '../../../core/wire/containers.js';
 import { collect } from '../../options.js';
 import { parseMountFlag, splitVolumeFlags } from './mount-flags.js';
+import type { EndpointSettings, PortMap } from '../../../core/wire/networks.js';
+import { parseExpose, parsePublish } from './publish-flags.js';
 
 export interface CreateFlags {
   name?: string;
@@ -43,6 +45,16 @@ export interface CreateFlags {
   volume?: string[];
   mount?: string[];
   volumesFrom?: string[];
+  publish?: string[];
+  publishAll?: boolean;
+  expose?: string[];
+  networkAlias?: string[];
+  ip?: string;
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOption?: string[];
+  macAddress?: string;
+  domainname?: string;
 }
 
 /** Docker's RAMInBytes: `512m`, `1g`, `100k`, plain bytes; binary units. */
@@ -144,7 +156,24 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     ShmSize: f.shmSize ? parseBytes(f.shmSize, '--shm-size') : 0,
     Sysctls: f.sysctl ? keyValues(f.sysctl, 'sysctl') : null,
     LogConfig: { Type: f.logDriver ?? '', Config: keyValues(f.logOpt, 'log-opt') },
+    Dns: f.dns ?? [],
+    DnsSearch: f.dnsSearch ?? [],
+    DnsOptions: f.dnsOption ?? [],
+    PublishAllPorts: f.publishAll ?? false,
   };
+  const exposed: Record<string, object> = {};
+  const bindings: PortMap = {};
+  parsePublish(f.publish ?? [], exposed, bindings);
+  parseExpose(f.expose ?? [], exposed);
+  hc.PortBindings = bindings;
+  if (f.macAddress && !/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/.test(f.macAddress)) throw new InvalidArgumentError(`${f.macAddress} is not a valid mac address`);
+  // The docker CLI puts the network's per-container settings in NetworkingConfig (API 1.44+).
+  const endpoint: EndpointSettings = {};
+  if (f.networkAlias?.length) endpoint.Aliases = f.networkAlias;
+  if (f.ip) endpoint.IPAMConfig = { IPv4Address: f.ip };
+  if (f.macAddress) endpoint.MacAddress = f.macAddress.replace(/-/g, ':');
+  const network = hc.NetworkMode!;
+  const networking = Object.keys(endpoint).length ? { EndpointsConfig: { [network]: endpoint } } : undefined;
   if (f.cpus && (!Number.isFinite(Number(f.cpus)) || Number(f.cpus) <= 0)) throw new InvalidArgumentError(`invalid argument "${f.cpus}" for "--cpus" flag: failed to parse ${f.cpus} as a rational number`);
   return {
     Image: image,
@@ -154,6 +183,8 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     WorkingDir: f.workdir ?? '',
     User: f.user ?? '',
     Hostname: f.hostname ?? '',
+    Domainname: f.domainname ?? '',
+    ExposedPorts: Object.keys(exposed).length ? exposed : null,
     Labels: keyValues(f.label, 'label'),
     Volumes: Object.keys(vols.volumes).length ? vols.volumes : null,
     StopSignal: f.stopSignal,
@@ -165,6 +196,7 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     AttachStdout: true,
     AttachStderr: true,
     HostConfig: hc,
+    NetworkingConfig: networking,
   };
 }
 
@@ -200,6 +232,16 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--mount <mount>', 'Attach a filesystem mount to the container', collect)
     .option('--volumes-from <list>', 'Mount volumes from the specified container(s)', collect)
     .option('--network <network>', 'Connect a container to a network')
+    .option('--network-alias <list>', 'Add network-scoped alias for the container', collect)
+    .option('--ip <string>', 'IPv4 address (e.g., 172.30.100.104)')
+    .option('--mac-address <string>', 'Container MAC address (e.g., 92:d0:c6:0a:29:33)')
+    .option('--dns <list>', 'Set custom DNS servers', collect)
+    .option('--dns-search <list>', 'Set custom DNS search domains', collect)
+    .option('--dns-option <list>', 'Set DNS options', collect)
+    .option('--domainname <string>', 'Container NIS domain name')
+    .option('-p, --publish <list>', "Publish a container's port(s) to the host", collect)
+    .option('-P, --publish-all', 'Publish all exposed ports to random ports')
+    .option('--expose <list>', 'Expose a port or a range of ports', collect)
     .option('--add-host <list>', 'Add a custom host-to-IP mapping (host:ip)', collect)
     .option('--log-driver <string>', 'Logging driver for the container')
     .option('--log-opt <list>', 'Log driver options', collect)

@@ -4,6 +4,7 @@ import type { CliContext } from '../../context.js';
 import { collect, filtersFrom } from '../../options.js';
 import { renderList } from '../../format/list-output.js';
 import { goTime, humanSize, timeAgo } from '../../format/units.js';
+import { displayablePorts } from '../../format/ports.js';
 
 interface PsOptions {
   all?: boolean;
@@ -50,11 +51,11 @@ function row(c: ContainerSummary, noTrunc: boolean) {
     RunningFor: timeAgo(c.Created),
     Status: c.Status,
     State: c.State,
-    Ports: '',
+    Ports: displayablePorts(c.Ports ?? []),
     Names: c.Names.map((n) => n.replace(/^\//, '')).join(','),
     Size: c.SizeRw !== undefined ? `${humanSize(c.SizeRw)} (virtual ${humanSize(c.SizeRootFs ?? 0)})` : '',
     Labels: Object.entries(c.Labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
-    Networks: c.HostConfig.NetworkMode,
+    Networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort().join(',') || c.HostConfig.NetworkMode,
     Mounts: '',
   };
 }

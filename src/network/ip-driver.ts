@@ -1,0 +1,128 @@
+import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { BridgeNetwork, EndpointLink, NetworkDriver } from '../core/network.js';
+import { CommandError, runTool } from './exec.js';
+import { parseCidr } from '../core/ipv4.js';
+
+async function exists(p: string): Promise<boolean> {
+  return access(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function isNsfsMount(path: string): Promise<boolean> {
+  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  return info.split('\n').some((l) => {
+    const f = l.split(' ');
+    return f[4] === path && l.includes(' - nsfs ');
+  });
+}
+
+/**
+ * Bridges, veth pairs and network namespaces through iproute2, util-linux
+ * `unshare` and `nsenter`. A container's namespace is pinned by a bind mount of
+ * its nsfs handle on a file under the exec root (what `ip netns add` does under
+ * /run/netns), so it exists before runc runs and outlives berthd restarts. The
+ * bind mount is a namespace handle rather than a file system, which is why this
+ * room, and not `mount/`, makes and removes it.
+ */
+export class IpNetworkDriver implements NetworkDriver {
+  async ensureBridge(n: BridgeNetwork): Promise<void> {
+    const prefix = parseCidr(n.subnet).prefix;
+    if (!(await exists(`/sys/class/net/${n.bridge}`))) {
+      await runTool('ip', ['link', 'add', n.bridge, 'type', 'bridge']).catch(async (err: unknown) => {
+        if (!(await exists(`/sys/class/net/${n.bridge}`))) throw err;
+      });
+    }
+    const addrs = await runTool('ip', ['-4', '-o', 'addr', 'show', 'dev', n.bridge]);
+    if (!addrs.includes(` ${n.gateway}/${prefix} `)) {
+      await runTool('ip', ['addr', 'add', `${n.gateway}/${prefix}`, 'dev', n.bridge]).catch((err: unknown) => {
+        if (!(err instanceof CommandError && /File exists/.test(err.stderr))) throw err;
+      });
+    }
+    await runTool('ip', ['link', 'set', n.bridge, 'up']);
+    // Published ports on 127.0.0.1 are DNATed to the bridge: the kernel drops loopback
+    // sources on other interfaces unless route_localnet allows them (they are then masqueraded).
+    await writeFile(`/proc/sys/net/ipv4/conf/${n.bridge}/route_localnet`, '1');
+    await writeFile('/proc/sys/net/ipv4/ip_forward', '1');
+  }
+
+  async removeBridge(bridge: string): Promise<void> {
+    if (!(await exists(`/sys/class/net/${bridge}`))) return;
+    await runTool('ip', ['link', 'del', bridge]).catch(async (err: unknown) => {
+      if (await exists(`/sys/class/net/${bridge}`)) throw err;
+    });
+  }
+
+  async createSandbox(path: string): Promise<void> {
+    if (await isNsfsMount(path)) return;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, '');
+    // Loopback comes up with the first interface (one process less per container start).
+    await runTool('unshare', [`--net=${path}`, 'true']);
+  }
+
+  async removeSandbox(path: string): Promise<void> {
+    if (await isNsfsMount(path)) {
+      await runTool('umount', [path]).catch(() => runTool('umount', ['-l', path]));
+    }
+    await rm(path, { force: true });
+  }
+
+  async listSandboxes(dir: string): Promise<string[]> {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    return names.filter((n) => !n.startsWith('.')).map((n) => join(dir, n));
+  }
+
+  async attach(l: EndpointLink): Promise<void> {
+    // The pair is made inside the namespace and its peer pushed to berthd's: no
+    // moment where the container-side name could clash with a host interface.
+    const inside = [
+      'link set lo up',
+      `link add ${l.ifname} type veth peer name ${l.hostIf} netns ${process.pid}`,
+      `link set ${l.ifname} address ${l.mac}`,
+      `addr add ${l.address} dev ${l.ifname}`,
+      `link set ${l.ifname} up`,
+    ];
+    if (l.defaultGateway) inside.push(`route add default via ${l.defaultGateway} dev ${l.ifname}`);
+    await runTool('nsenter', [`--net=${l.sandbox}`, 'ip', '-batch', '-'], inside.join('\n') + '\n');
+    try {
+      await runTool('ip', ['link', 'set', l.hostIf, 'master', l.bridge, 'up']);
+    } catch (err) {
+      await this.detach(l.hostIf);
+      throw err;
+    }
+  }
+
+  async detach(hostIf: string): Promise<void> {
+    if (!(await exists(`/sys/class/net/${hostIf}`))) return;
+    await runTool('ip', ['link', 'del', hostIf]).catch(async (err: unknown) => {
+      if (await exists(`/sys/class/net/${hostIf}`)) throw err;
+    });
+  }
+
+  async bridgePorts(bridge: string): Promise<string[]> {
+    return readdir(`/sys/class/net/${bridge}/brif`).catch(() => [] as string[]);
+  }
+
+  async links(): Promise<string[]> {
+    return readdir('/sys/class/net');
+  }
+
+  async routes(): Promise<string[]> {
+    const text = await readFile('/proc/net/route', 'utf8');
+    const out: string[] = [];
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 8) continue;
+      // Little-endian hex: 0059A80A is 10.168.89.0.
+      const dst = Buffer.from(f[1]!, 'hex').reverse();
+      const mask = Buffer.from(f[7]!, 'hex').readUInt32LE(0);
+      const prefix = mask.toString(2).replace(/0/g, '').length;
+      if (prefix === 0) continue;
+      out.push(`${[...dst].join('.')}/${prefix}`);
+    }
+    return out;
+  }
+}
