@@ -1,103 +1,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
-import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { berth, busyboxTar, destroyDaemon, docker, exists, runCmd, startDaemon, DOCKER, type Daemon } from '../helpers/berthd.js';
+import { berth, busyboxTar, destroyDaemon, docker, runCmd, startDaemon, type Daemon } from '../helpers/berthd.js';
+import { startPeerDockerd, type PeerDockerd } from '../helpers/peer-dockerd.js';
 
 /**
  * Side by side with a real Docker daemon (Debian's docker.io) on its own roots:
  * images saved by one load into the other with the same image ID, both ways.
  * Skips (never fails) when dockerd is missing or does not come up.
  */
-const DOCKERD = ['/usr/sbin/dockerd', '/usr/bin/dockerd'];
-
 let d: Daemon;
-let peer: { root: string; host: string; proc: ChildProcess; exited: Promise<unknown> } | undefined;
+let peer: PeerDockerd | undefined;
 let skipReason: string | undefined;
 
-function ping(socket: string): Promise<boolean> {
-  return new Promise((res) => {
-    const req = request({ socketPath: socket, path: '/_ping', timeout: 2000 }, (r) => {
-      r.resume();
-      res(r.statusCode === 200);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => res(false));
-    req.end();
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function startPeer(): Promise<void> {
-  let bin: string | undefined;
-  for (const p of DOCKERD) if (await exists(p)) bin = bin ?? p;
-  if (!bin) {
-    skipReason = 'dockerd (Debian docker.io) is not installed';
-    return;
-  }
-  const root = await mkdtemp(join(tmpdir(), 'berth-peer-'));
-  const sock = join(root, 'docker.sock');
-  const ns = `berth-peer-${basename(root).slice(-6)}`;
-  const log = await open(join(root, 'dockerd.log'), 'w');
-  // Own roots, socket and containerd namespace; it starts its own managed containerd under exec-root.
-  // Never --bridge=none: that deletes docker0, which another daemon on this machine may be using.
-  const proc = spawn(bin, [
-    '--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '-H', `unix://${sock}`,
-    '--pidfile', join(root, 'docker.pid'), '--containerd-namespace', ns,
-    '--containerd-plugins-namespace', `${ns}-plugins`, '--iptables=false',
-  ], { stdio: ['ignore', log.fd, log.fd] });
-  await log.close();
-  const exited = new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
-  proc.once('error', () => undefined);
-  peer = { root, host: `unix://${sock}`, proc, exited };
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null || proc.signalCode !== null) break;
-    if (await ping(sock)) return;
-    await sleep(200);
-  }
-  const tail = (await readFile(join(root, 'dockerd.log'), 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
-  const how = proc.exitCode !== null || proc.signalCode !== null ? `exited (${proc.exitCode ?? proc.signalCode})` : 'did not answer within 30 s';
-  skipReason = `the peer dockerd ${how}: ${tail}`;
-}
-
-async function stopPeer(): Promise<void> {
-  if (!peer) return;
-  const { proc, exited, root } = peer;
-  if (proc.exitCode === null && proc.signalCode === null) {
-    proc.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 20_000)))]);
-    clearTimeout(timer);
-    if (!done) {
-      proc.kill('SIGKILL');
-      await exited;
-    }
-  }
-  // dockerd stops its managed containerd on a clean exit; after a SIGKILL it may be left behind.
-  const pid = Number((await readFile(join(root, 'exec/containerd/containerd.pid'), 'utf8').catch(() => '')).trim());
-  if (pid > 0) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes(root)) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-      for (let i = 0; i < 50 && (await exists(`/proc/${pid}`)); i++) await sleep(100);
-    }
-  }
-  // Mount points are field 5 of mountinfo; deepest first, recursive and lazy.
-  await runCmd('sh', ['-c', `awk '{print $5}' /proc/self/mountinfo | grep '^${root}/' | sort -r | xargs -r -n1 umount -R -l`]);
-  await rm(root, { recursive: true, force: true });
-}
-
 function realDocker(args: string[], input?: Buffer) {
-  return runCmd(DOCKER, args, { env: { DOCKER_HOST: peer!.host, DOCKER_CONFIG: join(peer!.root, 'cfg') }, input });
+  return peer!.docker(args, input);
 }
 
 /** Full image ID of a reference, asking the given daemon. */
@@ -114,11 +30,13 @@ before(async () => {
   d = await startDaemon();
   const r = await berth(d, ['import', '-c', 'CMD ["sh"]', await busyboxTar(), 'busybox:latest']);
   assert.equal(r.code, 0, r.stderr);
-  await startPeer();
+  const p = await startPeerDockerd();
+  if (typeof p === 'string') skipReason = p;
+  else peer = p;
 });
 
 after(async () => {
-  await stopPeer();
+  await peer?.stop();
   if (d) await destroyDaemon(d);
 });
 

@@ -5,7 +5,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { berth, busyboxTar, destroyDaemon, REPO, runCmd, startDaemon, type Daemon } from '../../helpers/berthd.js';
-import { startPeerDockerd, type PeerDockerd } from './peer-dockerd.js';
+import { startPeerDockerd, type PeerDockerd } from '../../helpers/peer-dockerd.js';
 import { startRegistry, tempRoot, type RegistryProcess } from './registry-process.js';
 
 /** Outside clients against Berth's registry: skopeo, Debian's dockerd, and the registry running as a Berth container. */

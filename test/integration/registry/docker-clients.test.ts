@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { busyboxTar, destroyDaemon, docker, startDaemon, type Daemon } from '../../helpers/berthd.js';
 import { berthCli, inspectField, startDockerRegistry, type Registry } from './registry-helpers.js';
-import { startPeer, type Peer } from './peer-dockerd.js';
+import { startPeerDockerd as startPeer, type PeerDockerd as Peer } from '../../helpers/peer-dockerd.js';
 
 /**
  * Outside clients: the real docker CLI pushes and pulls through berthd (its progress

@@ -3,11 +3,11 @@ import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { DOCKER, exists, runCmd, type CmdResult } from '../../helpers/berthd.js';
+import { DOCKER, exists, runCmd, type CmdResult } from './berthd.js';
 
 /**
- * Debian's dockerd on its own roots, socket and containerd namespace, as a real
- * outside client of the registry. `start` returns a reason string instead when it
+ * Debian's dockerd on its own roots, socket and containerd namespace: a real peer for
+ * side-by-side tests (archives, registries). Returns a reason string instead when it
  * cannot run here, so tests skip rather than fail.
  */
 export interface PeerDockerd {
@@ -35,9 +35,9 @@ export async function startPeerDockerd(): Promise<PeerDockerd | string> {
   let bin: string | undefined;
   for (const p of ['/usr/sbin/dockerd', '/usr/bin/dockerd']) if (!bin && (await exists(p))) bin = p;
   if (!bin) return 'dockerd (Debian docker.io) is not installed';
-  const root = await mkdtemp(join(tmpdir(), 'berth-regpeer-'));
+  const root = await mkdtemp(join(tmpdir(), 'berth-peer-'));
   const sock = join(root, 'docker.sock');
-  const ns = `berth-regpeer-${basename(root).slice(-6)}`;
+  const ns = `berth-peer-${basename(root).slice(-6)}`;
   const log = await open(join(root, 'dockerd.log'), 'w');
   // Never --bridge=none (it deletes docker0, which another daemon may use); no iptables changes.
   const proc: ChildProcess = spawn(bin, [
