@@ -6,7 +6,8 @@ import { Transport } from './transport.js';
 import { jsonMessages } from './json-messages.js';
 import { hijackRequest } from './hijack.js';
 import type { Socket } from 'node:net';
-import type { ContainerCreateBody, ContainerInspect, ContainerSummary, ContainerWaitResponse } from '../core/wire/containers.js';
+import type { ContainerCreateBody, ContainerInspect, ContainerPathStat, ContainerSummary, ContainerWaitResponse } from '../core/wire/containers.js';
+export type { ContainerPathStat } from '../core/wire/containers.js';
 import type { ContainerTopResponse, ContainerUpdateConfig } from './ops-types.js';
 import * as registry from './registry-calls.js';
 
@@ -215,15 +216,6 @@ export class EngineClient {
 export interface ContainerChange {
   Path: string;
   Kind: 0 | 1 | 2;
-}
-
-/** Docker's ContainerPathStat; `mode` is a Go os.FileMode (directory bit 1<<31, symlink 1<<27). */
-export interface ContainerPathStat {
-  name: string;
-  size: number;
-  mode: number;
-  mtime: string;
-  linkTarget: string;
 }
 
 function decodePathStat(res: IncomingMessage): ContainerPathStat {

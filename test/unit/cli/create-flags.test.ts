@@ -81,7 +81,7 @@ test('createBody validation errors use Docker\'s words', () => {
     [{ stopTimeout: '1.5' }, /: invalid argument "1\.5" for "--stop-timeout" flag: strconv\.ParseInt: parsing "1\.5": invalid syntax$/],
     [{ cpuShares: 'x' }, /: invalid argument "x" for "-c, --cpu-shares" flag/],
     [{ envFile: ['/nonexistent/env'] }, /: open \/nonexistent\/env: no such file or directory$/],
-    [{ label: ['=x'] }, /invalid label: =x/],
+    [{ label: ['=x'] }, /invalid argument "=x" for "-l, --label" flag: invalid key value pair format: =x/],
   ];
   for (const [flags, re] of cases) assert.throws(() => body(flags), re, JSON.stringify(flags));
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { ContainerCreateBody, HostConfig, RestartPolicy } from '../../../core/wire/containers.js';
-import { collect } from '../../options.js';
+import { collect, keyValueMap } from '../../options.js';
 import { parseMountFlag, splitVolumeFlags } from './mount-flags.js';
 import type { EndpointSettings, PortMap } from '../../../core/wire/networks.js';
 import { parseExpose, parsePublish } from './publish-flags.js';
@@ -111,17 +111,6 @@ function envFiles(files: string[] | undefined): string[] {
   return out;
 }
 
-function keyValues(list: string[] | undefined, what: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const kv of list ?? []) {
-    const eq = kv.indexOf('=');
-    if (eq === 0) throw new InvalidArgumentError(`invalid ${what}: ${kv}`);
-    if (eq < 0) out[kv] = '';
-    else out[kv.slice(0, eq)] = kv.slice(eq + 1);
-  }
-  return out;
-}
-
 /** Translates `create`/`run` flags into the Engine API's create body, validating as Docker does. */
 export function createBody(image: string, command: string[], f: CreateFlags): ContainerCreateBody {
   const env = [...envFiles(f.envFile), ...(f.env ?? []).map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`))];
@@ -154,8 +143,8 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     PidsLimit: intFlag(f.pidsLimit, '--pids-limit') ?? null,
     Ulimits: ulimits(f.ulimit),
     ShmSize: f.shmSize ? parseBytes(f.shmSize, '--shm-size') : 0,
-    Sysctls: f.sysctl ? keyValues(f.sysctl, 'sysctl') : null,
-    LogConfig: { Type: f.logDriver ?? '', Config: keyValues(f.logOpt, 'log-opt') },
+    Sysctls: f.sysctl ? keyValueMap(f.sysctl, '--sysctl') : null,
+    LogConfig: { Type: f.logDriver ?? '', Config: keyValueMap(f.logOpt, '--log-opt') },
     Dns: f.dns ?? [],
     DnsSearch: f.dnsSearch ?? [],
     DnsOptions: f.dnsOption ?? [],
@@ -185,7 +174,7 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     Hostname: f.hostname ?? '',
     Domainname: f.domainname ?? '',
     ExposedPorts: Object.keys(exposed).length ? exposed : null,
-    Labels: keyValues(f.label, 'label'),
+    Labels: keyValueMap(f.label, '-l, --label'),
     Volumes: Object.keys(vols.volumes).length ? vols.volumes : null,
     StopSignal: f.stopSignal,
     StopTimeout: intFlag(f.stopTimeout, '--stop-timeout') ?? null,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { NetworkClient } from '../../../client/network-client.js';
 import type { CliContext } from '../../context.js';
-import { collect } from '../../options.js';
+import { collect, keyValueMap } from '../../options.js';
 
 interface CreateOptions {
   driver?: string;
@@ -14,16 +14,6 @@ interface CreateOptions {
   label?: string[];
   opt?: string[];
   ipv6?: boolean;
-}
-
-function keyValues(list: string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const kv of list ?? []) {
-    const eq = kv.indexOf('=');
-    if (eq < 0) out[kv] = '';
-    else out[kv.slice(0, eq)] = kv.slice(eq + 1);
-  }
-  return out;
 }
 
 /** `network create [OPTIONS] NETWORK`: prints the new network's ID. */
@@ -53,8 +43,8 @@ export function registerNetworkCreate(network: Command, ctx: CliContext): void {
         Attachable: opts.attachable ?? false,
         EnableIPv6: opts.ipv6 ?? false,
         IPAM: { Driver: 'default', Config: subnets.map((s, i) => ({ Subnet: s, ...(gateways[i] ? { Gateway: gateways[i] } : {}) })), Options: {} },
-        Options: keyValues(opts.opt),
-        Labels: keyValues(opts.label),
+        Options: keyValueMap(opts.opt, '-o, --opt'),
+        Labels: keyValueMap(opts.label, '--label'),
       });
       ctx.out(`${res.Id}\n`);
     });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { VolumeClient } from '../../../client/volume-client.js';
 import type { CliContext } from '../../context.js';
-import { collect } from '../../options.js';
+import { collect, keyValueMap } from '../../options.js';
 
 interface CreateOptions {
   driver: string;
@@ -12,17 +12,6 @@ interface CreateOptions {
 }
 
 /** `-o key=value` / `--label key[=value]` lists into a map. */
-export function keyValueMap(list: string[] | undefined, flag: string, requireValue: boolean): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const kv of list ?? []) {
-    const eq = kv.indexOf('=');
-    if (eq === 0 || (requireValue && eq < 0)) throw new InvalidArgumentError(`invalid argument "${kv}" for "${flag}" flag: invalid key value pair format: ${kv}`);
-    if (eq < 0) out[kv] = '';
-    else out[kv.slice(0, eq)] = kv.slice(eq + 1);
-  }
-  return out;
-}
-
 export function registerVolumeCreate(volume: Command, ctx: CliContext): void {
   volume
     .command('create')
@@ -40,7 +29,7 @@ export function registerVolumeCreate(volume: Command, ctx: CliContext): void {
         Name: name ?? opts.name ?? '',
         Driver: opts.driver,
         DriverOpts: keyValueMap(opts.opt, '-o, --opt', true),
-        Labels: keyValueMap(opts.label, '--label', false),
+        Labels: keyValueMap(opts.label, '--label'),
       });
       ctx.out(`${vol.Name}\n`);
     });
