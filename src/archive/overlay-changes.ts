@@ -26,7 +26,7 @@ export interface OverlayChangesOptions {
  * - a 0/0 char device is a deleted path;
  * - an opaque dir hides its lower content: lower children it does not hold are deleted;
  * - a path also present in some lower is modified, else added;
- * - the parent of an added or deleted path is modified.
+ * - every directory above a change is modified.
  * A directory that only overlay copied up (same mode and owner as below; its mtime moves
  * with every create inside it) is not a change by itself.
  */
@@ -35,9 +35,9 @@ export async function overlayChanges(upper: string, lowers: readonly string[], o
   const ignore = opts.ignore ?? new Set<string>();
   const record = (rel: string, kind: ChangeKind) => {
     changes.set(`/${rel}`, kind);
-    if (kind === ChangeKind.Modified) return;
-    const parent = posix.dirname(rel);
-    if (parent !== '.' && !changes.has(`/${parent}`)) changes.set(`/${parent}`, ChangeKind.Modified);
+    // Every directory above a change is modified too (as Docker's change walk reports it);
+    // an ancestor already recorded had its own ancestors recorded then.
+    for (let p = posix.dirname(rel); p !== '.' && !changes.has(`/${p}`); p = posix.dirname(p)) changes.set(`/${p}`, ChangeKind.Modified);
   };
 
   const walk = async (dirRel: string, visible: readonly string[]): Promise<void> => {
