@@ -8,23 +8,13 @@ import { hijackRequest } from './hijack.js';
 import type { Socket } from 'node:net';
 import type { ContainerCreateBody, ContainerInspect, ContainerSummary, ContainerWaitResponse } from '../core/wire/containers.js';
 import type { ContainerTopResponse, ContainerUpdateConfig } from './ops-types.js';
+import type { ExecCreateBody } from '../core/wire/exec.js';
 import * as registry from './registry-calls.js';
 
 export type Filters = Record<string, string[]>;
 
 /** `POST /containers/{id}/exec` body. */
-export interface ExecCreateRequest {
-  AttachStdin?: boolean;
-  AttachStdout?: boolean;
-  AttachStderr?: boolean;
-  DetachKeys?: string;
-  Tty?: boolean;
-  Env?: string[];
-  Cmd: string[];
-  User?: string;
-  WorkingDir?: string;
-  Privileged?: boolean;
-}
+export type { ExecCreateBody as ExecCreateRequest };
 
 function filtersParam(f?: Filters): string | undefined {
   return f && Object.keys(f).length ? JSON.stringify(f) : undefined;
@@ -141,7 +131,7 @@ export class EngineClient {
   containerResize(ref: string, height: number, width: number): Promise<void> {
     return this.transport.empty('POST', `/containers/${encodeURIComponent(ref)}/resize`, { query: { h: height, w: width } });
   }
-  execCreate(ref: string, body: ExecCreateRequest): Promise<{ Id: string }> {
+  execCreate(ref: string, body: ExecCreateBody): Promise<{ Id: string }> {
     return this.transport.json('POST', `/containers/${encodeURIComponent(ref)}/exec`, { json: body });
   }
   /** Starts an exec attached: resolves with its stream once the daemon switched the connection over. */

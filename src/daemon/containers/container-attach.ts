@@ -1,12 +1,7 @@
 import type { ContainerIo, StdioConnection } from '../../core/stdio.js';
 import { Conflict } from '../../core/errors.js';
+import type { StdioAttach } from '../../core/wire/attach.js';
 import type { DaemonContext } from '../context.js';
-
-export interface StdioAttach {
-  tty: boolean;
-  /** Resolves once connected to the container's monitor: at once when it runs, else at its next start. */
-  connection: Promise<StdioConnection>;
-}
 
 /**
  * Attaches to the stdio of a container that keeps stdin open (`OpenStdin`).
