@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { ContainerCreateBody, ContainerInspect, ContainerSummary, ContainerWaitResponse } from '../core/wire/containers.js';
 import type { ContainerTopResponse, ContainerUpdateConfig } from './ops-types.js';
 import type { ExecCreateBody } from '../core/wire/exec.js';
+import type { CommitRequest, ContainerPathStat, FilesystemChange as ContainerChange } from '../core/wire/container-fs.js';
 import * as registry from './registry-calls.js';
 
 export type Filters = Record<string, string[]>;
@@ -152,7 +153,7 @@ export class EngineClient {
   containerChanges(ref: string): Promise<ContainerChange[] | null> {
     return this.transport.json('GET', `/containers/${encodeURIComponent(ref)}/changes`);
   }
-  containerCommit(ref: string, opts: { repo?: string; tag?: string; comment?: string; author?: string; pause?: boolean; changes?: string[] } = {}): Promise<{ Id: string }> {
+  containerCommit(ref: string, opts: Partial<Pick<CommitRequest, 'repo' | 'tag' | 'comment' | 'author' | 'pause' | 'changes'>> = {}): Promise<{ Id: string }> {
     return this.transport.json('POST', '/commit', {
       query: { container: ref, repo: opts.repo, tag: opts.tag, comment: opts.comment, author: opts.author, pause: opts.pause === false ? 0 : undefined, changes: opts.changes },
     });
@@ -201,20 +202,7 @@ export class EngineClient {
   }
 }
 
-/** One `docker diff` entry: Kind 0 modified, 1 added, 2 deleted. */
-export interface ContainerChange {
-  Path: string;
-  Kind: 0 | 1 | 2;
-}
-
-/** Docker's ContainerPathStat; `mode` is a Go os.FileMode (directory bit 1<<31, symlink 1<<27). */
-export interface ContainerPathStat {
-  name: string;
-  size: number;
-  mode: number;
-  mtime: string;
-  linkTarget: string;
-}
+export type { ContainerPathStat, ContainerChange };
 
 function decodePathStat(res: IncomingMessage): ContainerPathStat {
   const raw = res.headers['x-docker-container-path-stat'];

@@ -7,19 +7,10 @@ import { rebaseTar } from '../../archive/rebase-tar.js';
 import { resolveInScope } from '../../archive/scoped-path.js';
 import { Forbidden, InvalidArgument, NotFound } from '../../core/errors.js';
 import type { DaemonContext } from '../context.js';
+import type { ContainerPathStat } from '../../core/wire/container-fs.js';
 import type { ContainerRecord } from './container-record.js';
 import { holdRootfs } from './container-rootfs.js';
 import { mountedView, type MountedView } from './mounts/mounted-view.js';
-
-/** Docker's ContainerPathStat, sent base64-encoded in `X-Docker-Container-Path-Stat`. */
-export interface ContainerPathStat {
-  name: string;
-  size: number;
-  /** A Go os.FileMode: permission bits plus Go's type bits (ModeDir = 1<<31, ...). */
-  mode: number;
-  mtime: string;
-  linkTarget: string;
-}
 
 /** Go's os.FileMode type bits, which the docker CLI decodes the mode with. */
 const GO_MODE = {
