@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { getAttribute } from 'fs-xattr';
+import type { FilesystemChange } from '../core/wire/container-fs.js';
 import { lstatOrNull } from './entry-path.js';
 import { OVERLAY_OPAQUE_XATTR, isOverlayWhiteout } from './whiteout.js';
 
@@ -9,11 +10,8 @@ import { OVERLAY_OPAQUE_XATTR, isOverlayWhiteout } from './whiteout.js';
 export const ChangeKind = { Modified: 0, Added: 1, Deleted: 2 } as const;
 export type ChangeKind = (typeof ChangeKind)[keyof typeof ChangeKind];
 
-export interface FsChange {
-  /** Absolute path inside the container (`/etc/passwd`). */
-  Path: string;
-  Kind: ChangeKind;
-}
+/** One change, as `GET /containers/{id}/changes` sends it; Path is absolute inside the container (`/etc/passwd`). */
+export type FsChange = FilesystemChange;
 
 export interface OverlayChangesOptions {
   /** Relative paths (`etc/hosts`) that are bookkeeping rather than changes; left out with their subtrees. */

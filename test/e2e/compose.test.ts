@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docker, exists, runCmd, type CmdResult } from '../helpers/berthd.js';
+import { expectOk as ok, lines } from '../helpers/expect.js';
 import { useBusyboxDaemon } from '../helpers/fixture.js';
 import { curlUntil, freePort } from '../helpers/net.js';
 
@@ -39,8 +40,6 @@ function compose(dir: string, project: string, args: string[], opts: { noCli?: b
   return runCmd(COMPOSE, ['-f', join(dir, 'docker-compose.yml'), '--project-directory', dir, '-p', project, ...args], { env });
 }
 
-const ok = (r: CmdResult, what: string) => assert.equal(r.code, 0, `${what}: ${r.stderr}${r.stdout}`);
-const lines = (s: string) => s.split('\n').filter(Boolean);
 
 /** The project's containers, networks and volumes as the daemon lists them. */
 async function leftovers(project: string): Promise<string[]> {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { destroyDaemon, docker, startDaemon, type CmdResult, type Daemon } from '../helpers/berthd.js';
+import { expectOk as ok, lines } from '../helpers/expect.js';
 import { useBusyboxDaemon } from '../helpers/fixture.js';
 import { curlUntil, freePort } from '../helpers/net.js';
 import { startRegistry, tempRoot, type RegistryProcess } from '../integration/registry-server/registry-process.js';
@@ -19,8 +20,6 @@ after(async () => {
 });
 
 const dk = (args: string[], input?: string) => docker(daemon(), args, input);
-const ok = (r: CmdResult, what: string) => assert.equal(r.code, 0, `${what}: ${r.stderr}${r.stdout}`);
-const lines = (s: string) => s.split('\n').filter(Boolean);
 async function out(args: string[]): Promise<string> {
   const r = await dk(args);
   ok(r, `docker ${args.join(' ')}`);
