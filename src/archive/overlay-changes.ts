@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { getAttribute } from 'fs-xattr';
+import type { FilesystemChange } from '../core/wire/container-fs.js';
 import { lstatOrNull } from './entry-path.js';
 import { OVERLAY_OPAQUE_XATTR, isOverlayWhiteout } from './whiteout.js';
 
@@ -9,11 +10,8 @@ import { OVERLAY_OPAQUE_XATTR, isOverlayWhiteout } from './whiteout.js';
 export const ChangeKind = { Modified: 0, Added: 1, Deleted: 2 } as const;
 export type ChangeKind = (typeof ChangeKind)[keyof typeof ChangeKind];
 
-export interface FsChange {
-  /** Absolute path inside the container (`/etc/passwd`). */
-  Path: string;
-  Kind: ChangeKind;
-}
+/** One change, as `GET /containers/{id}/changes` sends it; Path is absolute inside the container (`/etc/passwd`). */
+export type FsChange = FilesystemChange;
 
 export interface OverlayChangesOptions {
   /** Relative paths (`etc/hosts`) that are bookkeeping rather than changes; left out with their subtrees. */
@@ -26,7 +24,7 @@ export interface OverlayChangesOptions {
  * - a 0/0 char device is a deleted path;
  * - an opaque dir hides its lower content: lower children it does not hold are deleted;
  * - a path also present in some lower is modified, else added;
- * - the parent of an added or deleted path is modified.
+ * - every directory above a change is modified.
  * A directory that only overlay copied up (same mode and owner as below; its mtime moves
  * with every create inside it) is not a change by itself.
  */
@@ -35,9 +33,9 @@ export async function overlayChanges(upper: string, lowers: readonly string[], o
   const ignore = opts.ignore ?? new Set<string>();
   const record = (rel: string, kind: ChangeKind) => {
     changes.set(`/${rel}`, kind);
-    if (kind === ChangeKind.Modified) return;
-    const parent = posix.dirname(rel);
-    if (parent !== '.' && !changes.has(`/${parent}`)) changes.set(`/${parent}`, ChangeKind.Modified);
+    // Every directory above a change is modified too (as Docker's change walk reports it);
+    // an ancestor already recorded had its own ancestors recorded then.
+    for (let p = posix.dirname(rel); p !== '.' && !changes.has(`/${p}`); p = posix.dirname(p)) changes.set(`/${p}`, ChangeKind.Modified);
   };
 
   const walk = async (dirRel: string, visible: readonly string[]): Promise<void> => {

@@ -6,26 +6,16 @@ import { Transport } from './transport.js';
 import { jsonMessages } from './json-messages.js';
 import { hijackRequest } from './hijack.js';
 import type { Socket } from 'node:net';
-import type { ContainerCreateBody, ContainerInspect, ContainerPathStat, ContainerSummary, ContainerWaitResponse } from '../core/wire/containers.js';
-export type { ContainerPathStat } from '../core/wire/containers.js';
+import type { ContainerCreateBody, ContainerInspect, ContainerSummary, ContainerWaitResponse } from '../core/wire/containers.js';
 import type { ContainerTopResponse, ContainerUpdateConfig } from './ops-types.js';
+import type { ExecCreateBody } from '../core/wire/exec.js';
+import type { CommitRequest, ContainerPathStat, FilesystemChange as ContainerChange } from '../core/wire/container-fs.js';
 import * as registry from './registry-calls.js';
 
 export type Filters = Record<string, string[]>;
 
 /** `POST /containers/{id}/exec` body. */
-export interface ExecCreateRequest {
-  AttachStdin?: boolean;
-  AttachStdout?: boolean;
-  AttachStderr?: boolean;
-  DetachKeys?: string;
-  Tty?: boolean;
-  Env?: string[];
-  Cmd: string[];
-  User?: string;
-  WorkingDir?: string;
-  Privileged?: boolean;
-}
+export type { ExecCreateBody as ExecCreateRequest };
 
 function filtersParam(f?: Filters): string | undefined {
   return f && Object.keys(f).length ? JSON.stringify(f) : undefined;
@@ -142,7 +132,7 @@ export class EngineClient {
   containerResize(ref: string, height: number, width: number): Promise<void> {
     return this.transport.empty('POST', `/containers/${encodeURIComponent(ref)}/resize`, { query: { h: height, w: width } });
   }
-  execCreate(ref: string, body: ExecCreateRequest): Promise<{ Id: string }> {
+  execCreate(ref: string, body: ExecCreateBody): Promise<{ Id: string }> {
     return this.transport.json('POST', `/containers/${encodeURIComponent(ref)}/exec`, { json: body });
   }
   /** Starts an exec attached: resolves with its stream once the daemon switched the connection over. */
@@ -163,7 +153,7 @@ export class EngineClient {
   containerChanges(ref: string): Promise<ContainerChange[] | null> {
     return this.transport.json('GET', `/containers/${encodeURIComponent(ref)}/changes`);
   }
-  containerCommit(ref: string, opts: { repo?: string; tag?: string; comment?: string; author?: string; pause?: boolean; changes?: string[] } = {}): Promise<{ Id: string }> {
+  containerCommit(ref: string, opts: Partial<Pick<CommitRequest, 'repo' | 'tag' | 'comment' | 'author' | 'pause' | 'changes'>> = {}): Promise<{ Id: string }> {
     return this.transport.json('POST', '/commit', {
       query: { container: ref, repo: opts.repo, tag: opts.tag, comment: opts.comment, author: opts.author, pause: opts.pause === false ? 0 : undefined, changes: opts.changes },
     });
@@ -212,11 +202,7 @@ export class EngineClient {
   }
 }
 
-/** One `docker diff` entry: Kind 0 modified, 1 added, 2 deleted. */
-export interface ContainerChange {
-  Path: string;
-  Kind: 0 | 1 | 2;
-}
+export type { ContainerPathStat, ContainerChange };
 
 function decodePathStat(res: IncomingMessage): ContainerPathStat {
   const raw = res.headers['x-docker-container-path-stat'];

@@ -146,13 +146,3 @@ export interface ContainerWaitResponse {
 export type ContainerUpdateBody = Pick<HostConfig, 'Memory' | 'MemorySwap' | 'NanoCpus' | 'CpuShares' | 'CpuPeriod' | 'CpuQuota' | 'CpusetCpus' | 'PidsLimit'> & {
   RestartPolicy?: RestartPolicy;
 };
-
-/** Docker's ContainerPathStat, sent base64-encoded JSON in `X-Docker-Container-Path-Stat`. */
-export interface ContainerPathStat {
-  name: string;
-  size: number;
-  /** A Go os.FileMode: permission bits plus Go's type bits (ModeDir = 1<<31, ModeSymlink = 1<<27, ...). */
-  mode: number;
-  mtime: string;
-  linkTarget: string;
-}

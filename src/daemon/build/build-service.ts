@@ -10,14 +10,16 @@ import type { BuildOptions } from '../../builder/session.js';
 import type { Digest } from '../../core/digest.js';
 import { InvalidArgument } from '../../core/errors.js';
 import { familiarString, parseReference, type Reference } from '../../core/reference.js';
+import type { BuildRequest } from '../../core/wire/build.js';
 import type { DaemonContext } from '../context.js';
 import { emitImageEvent } from '../events/emit.js';
 import { buildBackend } from './build-backend.js';
 
-export interface BuildRequest extends BuildOptions {
-  /** -q: only the image ID is reported (the rest of the output only if the build fails). */
-  quiet: boolean;
-}
+// The wire type repeats the builder's BuildOptions fields (core cannot import builder); the
+// check below fails typecheck as soon as the two drift apart.
+type _SameFields = [Omit<BuildRequest, 'quiet'>, BuildOptions] extends [BuildOptions, Omit<BuildRequest, 'quiet'>] ? true : never;
+const _sameFields: _SameFields = true;
+void _sameFields;
 
 /**
  * The builder's home in the daemon: <data-root>/builder holds the cache index

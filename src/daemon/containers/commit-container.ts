@@ -7,24 +7,13 @@ import type { ContainerConfig, ImageConfig } from '../../core/image-config.js';
 import { MediaType } from '../../core/mediatypes.js';
 import { parseRepositoryAndTag, type Reference } from '../../core/reference.js';
 import type { ContainerCreateConfig } from '../../core/wire/containers.js';
+import type { CommitRequest } from '../../core/wire/container-fs.js';
 import { applyChanges } from '../../images/changes.js';
 import { configBytes, readConfig, storeImage } from '../../images/create-image.js';
 import type { DaemonContext } from '../context.js';
 import { mountPointArtifacts } from './container-changes.js';
 
-export interface CommitInput {
-  container: string;
-  repo?: string;
-  tag?: string;
-  comment?: string;
-  author?: string;
-  /** Docker's default: freeze a running container while its changes are read. */
-  pause: boolean;
-  changes: string[];
-  /** The request body: config fields that override the container's. */
-  config?: ContainerCreateConfig;
-  signal?: AbortSignal;
-}
+export type CommitInput = CommitRequest;
 
 /** The image-config fields a container config carries over into a committed image. */
 const IMAGE_FIELDS = ['User', 'ExposedPorts', 'Env', 'Entrypoint', 'Cmd', 'Volumes', 'WorkingDir', 'Labels', 'StopSignal', 'Healthcheck', 'OnBuild', 'Shell', 'ArgsEscaped'] as const;

@@ -7,7 +7,7 @@ import { rebaseTar } from '../../archive/rebase-tar.js';
 import { resolveInScope } from '../../archive/scoped-path.js';
 import { Forbidden, InvalidArgument, NotFound } from '../../core/errors.js';
 import type { DaemonContext } from '../context.js';
-import type { ContainerPathStat } from '../../core/wire/containers.js';
+import type { ContainerPathStat } from '../../core/wire/container-fs.js';
 import type { ContainerRecord } from './container-record.js';
 import { holdRootfs } from './container-rootfs.js';
 import { mountedView, type MountedView } from './mounts/mounted-view.js';

@@ -1,12 +1,7 @@
 import type { ContainerIo, StdioConnection } from '../../core/stdio.js';
 import { Conflict } from '../../core/errors.js';
+import type { StdioAttach } from '../../core/wire/attach.js';
 import type { DaemonContext } from '../context.js';
-
-export interface StdioAttach {
-  tty: boolean;
-  /** Resolves once connected to the container's monitor: at once when it runs, else at its next start. */
-  connection: Promise<StdioConnection>;
-}
 
 /**
  * Attaches to the stdio of a container that keeps stdin open (`OpenStdin`).
@@ -19,7 +14,7 @@ export function attachStdio(ctx: DaemonContext, io: ContainerIo, ref: string, si
   const { events } = ctx.containers;
   const release = events.holdOutput(c.Id);
   const connection = (async () => {
-    if (c.State.Running && !c.State.Restarting) return io.attach(c.Id);
+    if (c.State.Running && !c.State.Restarting) return io.attach(c.Id).catch((err: unknown) => endedIfExited(ctx, c.Id, err));
     return new Promise<StdioConnection>((resolve, reject) => {
       const onAbort = () => {
         off();
@@ -34,6 +29,23 @@ export function attachStdio(ctx: DaemonContext, io: ContainerIo, ref: string, si
   })();
   connection.then((conn) => conn.onEnd(release), release);
   return { tty: c.Config.Tty ?? false, connection };
+}
+
+/**
+ * A process that exits right after start (docker-py attaches only after start) may be
+ * gone before its exit is recorded: its monitor's socket is gone too. That attach sees
+ * the stream end, as with Docker, not an internal error inside the output stream.
+ */
+async function endedIfExited(ctx: DaemonContext, id: string, err: unknown): Promise<StdioConnection> {
+  const st = await ctx.containers.runtime.state(id).catch(() => undefined);
+  if (st && st.status !== 'stopped') throw err;
+  return {
+    onOutput: () => undefined,
+    onEnd: (cb) => queueMicrotask(cb),
+    write: async () => undefined,
+    closeStdin: () => undefined,
+    close: () => undefined,
+  };
 }
 
 /** Sets the terminal size of a running container. */

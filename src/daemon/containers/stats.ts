@@ -3,49 +3,14 @@ import { cpus, totalmem } from 'node:os';
 import type { DaemonContext } from '../context.js';
 import type { ContainerRecord } from './container-record.js';
 import { parseKeyValues, readCgroupFile, readCgroupNumber } from './cgroup-files.js';
+import type { BlkioEntry, CpuStats, StatsOptions, StatsResponse } from '../../core/wire/container-ops.js';
+
+export type { StatsOptions };
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 /** USER_HZ: /proc/stat and cpuacct.stat count in these ticks on every Linux Docker runs on. */
 const CLOCK_TICKS = 100;
 const NS_PER_TICK = 1e9 / CLOCK_TICKS;
-
-export interface CpuStats {
-  cpu_usage: { total_usage: number; percpu_usage?: number[]; usage_in_kernelmode: number; usage_in_usermode: number };
-  system_cpu_usage?: number;
-  online_cpus?: number;
-  throttling_data: { periods: number; throttled_periods: number; throttled_time: number };
-}
-
-export interface BlkioEntry {
-  major: number;
-  minor: number;
-  op: string;
-  value: number;
-}
-
-/** Docker's StatsResponse (cgroup v1 shape); `networks` is left out while containers have none. */
-export interface StatsResponse {
-  name: string;
-  id: string;
-  read: string;
-  preread: string;
-  pids_stats: { current?: number; limit?: number };
-  blkio_stats: {
-    io_service_bytes_recursive: BlkioEntry[] | null;
-    io_serviced_recursive: BlkioEntry[] | null;
-    io_queue_recursive: BlkioEntry[] | null;
-    io_service_time_recursive: BlkioEntry[] | null;
-    io_wait_time_recursive: BlkioEntry[] | null;
-    io_merged_recursive: BlkioEntry[] | null;
-    io_time_recursive: BlkioEntry[] | null;
-    sectors_recursive: BlkioEntry[] | null;
-  };
-  num_procs: number;
-  storage_stats: Record<string, never>;
-  cpu_stats: CpuStats;
-  precpu_stats: CpuStats;
-  memory_stats: { usage?: number; max_usage?: number; stats?: Record<string, number>; failcnt?: number; limit?: number };
-}
 
 function emptyCpu(): CpuStats {
   return { cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 }, throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 } };
@@ -169,13 +134,6 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     }
     signal?.addEventListener('abort', done, { once: true });
   });
-
-export interface StatsOptions {
-  stream: boolean;
-  /** With stream=false: answer at once, without the second sample that fills precpu_stats. */
-  oneShot: boolean;
-  signal?: AbortSignal;
-}
 
 /**
  * GET /containers/{id}/stats: samples the container's cgroup v1 files once a

@@ -3,11 +3,7 @@ import { Conflict, Internal, InvalidArgument } from '../../core/errors.js';
 import type { DaemonContext } from '../context.js';
 import { containerPids } from './cgroup-files.js';
 
-/** Docker's ContainerTopOKBody. */
-export interface TopResult {
-  Titles: string[];
-  Processes: string[][];
-}
+import type { TopResult } from '../../core/wire/container-ops.js';
 
 function runPs(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {

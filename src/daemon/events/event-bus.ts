@@ -1,22 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { InvalidArgument } from '../../core/errors.js';
+import type { EventMessage, EventType } from '../../core/wire/events.js';
 
-export type EventType = 'container' | 'image' | 'network';
-
-/** Docker's events.Message, with the legacy `status`/`id`/`from` fields old clients read. */
-export interface EventMessage {
-  Type: EventType;
-  Action: string;
-  Actor: { ID: string; Attributes: Record<string, string> };
-  scope: 'local';
-  /** Unix seconds. */
-  time: number;
-  /** Unix nanoseconds. */
-  timeNano: number;
-  status?: string;
-  id?: string;
-  from?: string;
-}
+export type { EventMessage, EventType };
 
 /** `filters` of GET /events, already parsed: key -> accepted values. */
 export type EventFilters = Record<string, string[]>;

@@ -1,18 +1,8 @@
 import { NotFound } from '../../core/errors.js';
+import type { ExecInspect } from '../../core/wire/exec.js';
 
 /** Docker's `GET /exec/{id}/json` shape, plus what starting the process needs. */
-export interface ExecRecord {
-  ID: string;
-  ContainerID: string;
-  Running: boolean;
-  ExitCode: number | null;
-  Pid: number;
-  OpenStdin: boolean;
-  OpenStdout: boolean;
-  OpenStderr: boolean;
-  CanRemove: boolean;
-  DetachKeys: string;
-  ProcessConfig: { privileged: boolean; user: string; tty: boolean; entrypoint: string; arguments: string[] };
+export interface ExecRecord extends ExecInspect {
   Env: string[];
   WorkingDir: string;
   /** Set once start was called; an exec runs at most once. */

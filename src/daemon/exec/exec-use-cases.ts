@@ -1,26 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Conflict, InvalidArgument, messageOf } from '../../core/errors.js';
-import type { ExecRuntime, StdioConnection } from '../../core/stdio.js';
+import type { ExecRuntime } from '../../core/stdio.js';
 import { parseDetachKeys } from '../../core/detach-keys.js';
 import type { DaemonContext } from '../context.js';
 import { rootfsOf } from '../containers/container-runner.js';
 import { resolveUser } from '../containers/resolve-user.js';
 import type { ExecRecord, ExecStore } from './exec-record.js';
-
-/** `POST /containers/{id}/exec` body, Docker's field names. */
-export interface ExecCreateBody {
-  AttachStdin?: boolean;
-  AttachStdout?: boolean;
-  AttachStderr?: boolean;
-  DetachKeys?: string;
-  Tty?: boolean;
-  Env?: string[] | null;
-  Cmd?: string[] | null;
-  Privileged?: boolean;
-  User?: string;
-  WorkingDir?: string;
-  ConsoleSize?: [number, number] | null;
-}
+import type { ExecCreateBody, StartedExec } from '../../core/wire/exec.js';
 
 export interface ExecDeps {
   ctx: DaemonContext;
@@ -71,14 +57,6 @@ function mergeEnv(...lists: string[][]): string[] {
 /** Docker's exit codes for an exec that could not start: 127 not found, 126 otherwise. */
 function startFailureCode(message: string): number {
   return /executable file not found|no such file or directory/i.test(message) ? 127 : 126;
-}
-
-export interface StartedExec {
-  record: ExecRecord;
-  /** Output and input of an attached exec; undefined when detached. */
-  connection?: StdioConnection;
-  /** Resolves once the exit code is recorded. */
-  exited: Promise<void>;
 }
 
 /**

@@ -1,21 +1,19 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { berth, busyboxTar, destroyDaemon, docker, exists, runCmd, startDaemon, type Daemon } from '../../helpers/berthd.js';
+import { berth, docker, exists, runCmd, type Daemon } from '../../helpers/berthd.js';
+import { useBusyboxDaemon } from '../../helpers/fixture.js';
 
 let d: Daemon;
 
-before(async () => {
-  d = await startDaemon();
-  const r = await berth(d, ['import', '-c', 'CMD ["sh"]', await busyboxTar(), 'busybox:latest']);
-  assert.equal(r.code, 0, r.stderr);
-  const run = await docker(d, ['run', '--name', 'ctr', 'busybox', 'sh', '-c', 'echo changed > /the-file; echo more >> /etc/passwd; rm /etc/group; mkdir /tmp/d; echo x > /tmp/d/f']);
-  assert.equal(run.code, 0, run.stderr);
-});
-after(async () => {
-  if (d) await destroyDaemon(d);
+useBusyboxDaemon({
+  setup: async (daemon) => {
+    d = daemon;
+    const run = await docker(d, ['run', '--name', 'ctr', 'busybox', 'sh', '-c', 'echo changed > /the-file; echo more >> /etc/passwd; rm /etc/group; mkdir /tmp/d; echo x > /tmp/d/f']);
+    assert.equal(run.code, 0, run.stderr);
+  },
 });
 
 /** One tar entry, ustar, for hand-made hostile archives. */

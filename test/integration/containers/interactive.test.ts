@@ -1,23 +1,19 @@
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { berth, busyboxTar, destroyDaemon, docker, exists, startDaemon, DOCKER, BERTH, type Daemon } from '../../helpers/berthd.js';
+import { berth, docker, exists, DOCKER, BERTH, type Daemon } from '../../helpers/berthd.js';
+import { useBusyboxDaemon } from '../../helpers/fixture.js';
 
 const run = promisify(execFile);
 const hasTmux = await exists('/usr/bin/tmux');
 
 let d: Daemon;
-before(async () => {
-  d = await startDaemon();
-  const r = await berth(d, ['import', '-c', 'CMD ["sh"]', await busyboxTar(), 'busybox:latest']);
-  assert.equal(r.code, 0, r.stderr);
-});
 after(async () => {
   await run('tmux', ['-L', 'berth-it', 'kill-server']).catch(() => undefined);
-  if (d) await destroyDaemon(d);
 });
+useBusyboxDaemon({ setup: async (daemon) => void (d = daemon) });
 
 const tmux = (...args: string[]) => run('tmux', ['-L', 'berth-it', ...args]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,13 +1,14 @@
 // The container lifecycle through both the real docker CLI and berth, against one real berthd.
 // Every behaviour is checked with both CLIs; names carry the CLI's name so the runs never collide.
 // Tests marked `todo` document a known daemon gap (see the report in the test name); they run but do not fail the suite.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { berth, busyboxTar, destroyDaemon, docker, startDaemon, type CmdResult, type Daemon } from '../../helpers/berthd.js';
+import { berth, busyboxTar, docker, type CmdResult, type Daemon } from '../../helpers/berthd.js';
+import { useBusyboxDaemon } from '../../helpers/fixture.js';
 
 type Cli = (d: Daemon, args: string[], input?: Buffer | string) => Promise<CmdResult>;
 const CLIS: Array<[string, Cli]> = [
@@ -17,18 +18,7 @@ const CLIS: Array<[string, Cli]> = [
 const SWAGGER = '/work/shared/reference/moby/moby/api/swagger.yaml';
 
 let d: Daemon;
-before(async () => {
-  d = await startDaemon();
-  const r = await berth(d, ['import', '-c', 'CMD ["sh"]', await busyboxTar(), 'busybox:latest']);
-  assert.equal(r.code, 0, r.stderr);
-});
-after(async () => {
-  if (!d) return;
-  // Containers outlive berthd (conmon keeps them): remove them before the roots go.
-  const ids = (await docker(d, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (ids.length) await docker(d, ['rm', '-f', ...ids]);
-  await destroyDaemon(d);
-});
+useBusyboxDaemon({ setup: async (daemon) => void (d = daemon) });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

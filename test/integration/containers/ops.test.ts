@@ -1,11 +1,12 @@
 // Container operations (pause/unpause, top, stats, update, events, port) through the real
 // docker CLI and berth against one real berthd, checked against the real cgroup v1 files.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BERTH, berth, busyboxTar, destroyDaemon, docker, DOCKER, startDaemon, type CmdResult, type Daemon } from '../../helpers/berthd.js';
+import { BERTH, berth, docker, DOCKER, type CmdResult, type Daemon } from '../../helpers/berthd.js';
+import { useBusyboxDaemon } from '../../helpers/fixture.js';
 
 type Cli = (d: Daemon, args: string[], input?: Buffer | string) => Promise<CmdResult>;
 const CLIS: Array<[string, Cli]> = [
@@ -14,17 +15,7 @@ const CLIS: Array<[string, Cli]> = [
 ];
 
 let d: Daemon;
-before(async () => {
-  d = await startDaemon();
-  const r = await berth(d, ['import', '-c', 'CMD ["sh"]', await busyboxTar(), 'busybox:latest']);
-  assert.equal(r.code, 0, r.stderr);
-});
-after(async () => {
-  if (!d) return;
-  const ids = (await docker(d, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (ids.length) await docker(d, ['rm', '-f', ...ids]);
-  await destroyDaemon(d);
-});
+useBusyboxDaemon({ setup: async (daemon) => void (d = daemon) });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

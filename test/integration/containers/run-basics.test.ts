@@ -1,18 +1,12 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { berth, busyboxTar, destroyDaemon, docker, startDaemon, type Daemon } from '../../helpers/berthd.js';
+import { berth, busyboxTar, docker, type Daemon } from '../../helpers/berthd.js';
+import { useBusyboxDaemon } from '../../helpers/fixture.js';
 
 let d: Daemon;
-before(async () => {
-  d = await startDaemon();
-  const r = await berth(d, ['import', '-c', 'CMD ["sh"]', await busyboxTar(), 'busybox:latest']);
-  assert.equal(r.code, 0, r.stderr);
-});
-after(async () => {
-  if (d) await destroyDaemon(d);
-});
+useBusyboxDaemon({ setup: async (daemon) => void (d = daemon) });
 
 for (const [cli, run] of [['docker', docker], ['berth', berth]] as const) {
   test(`${cli} run: output, exit codes, stdout and stderr kept apart, --rm`, async () => {

@@ -1,21 +1,12 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
-import { berth, busyboxTar, destroyDaemon, docker, startDaemon, type Daemon } from '../../helpers/berthd.js';
+import { berth, docker, startDaemon, type Daemon } from '../../helpers/berthd.js';
+import { useBusyboxDaemon } from '../../helpers/fixture.js';
 import { curl, dnatRules, freePort, hostFootprint } from './net-helpers.js';
 
 let d: Daemon;
-before(async () => {
-  d = await startDaemon();
-  const r = await berth(d, ['import', '-c', 'CMD ["sh"]', await busyboxTar(), 'busybox:latest']);
-  assert.equal(r.code, 0, r.stderr);
-});
-after(async () => {
-  if (d) {
-    await berth(d, ['rm', '-f', ...(await berth(d, ['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);
-    await destroyDaemon(d);
-  }
-});
+useBusyboxDaemon({ setup: async (daemon) => void (d = daemon) });
 
 test('the default network is the bridge: an address, a route out, the Debian mirror answers', async () => {
   const r = await berth(d, ['run', '--name', 'def', 'busybox', 'sh', '-c', 'ip -4 -o addr show eth0; ip route; wget -q -O - http://deb.debian.org/debian/dists/bookworm/Release | head -1']);

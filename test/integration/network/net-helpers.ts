@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
@@ -6,19 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Daemon } from '../../helpers/berthd.js';
 
-const run = promisify(execFile);
+export { curl, freePort } from '../../helpers/net.js';
 
-/** A TCP port nobody listens on right now (the kernel picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '0.0.0.0', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+const run = promisify(execFile);
 
 /** The host's own non-loopback IPv4 address (not one of the test bridges). */
 export function hostAddress(): string {
@@ -28,14 +17,6 @@ export function hostAddress(): string {
     if (a) return a.address;
   }
   throw new Error('no host address');
-}
-
-/** HTTP GET from the host with curl; '' when nothing answers. */
-export async function curl(url: string): Promise<string> {
-  return run('curl', ['-sS', '-m', '5', url]).then(
-    (r) => r.stdout,
-    () => '',
-  );
 }
 
 /** What a daemon holds on the host: veths on its bridges, netns files and mounts, firewall rules, allocated addresses. */

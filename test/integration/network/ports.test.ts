@@ -1,23 +1,14 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { berth, busyboxTar, destroyDaemon, docker, startDaemon, type Daemon } from '../../helpers/berthd.js';
+import { berth, docker, type Daemon } from '../../helpers/berthd.js';
+import { useBusyboxDaemon } from '../../helpers/fixture.js';
 import { curl, dnatRules, freePort, hostAddress } from './net-helpers.js';
 
 let d: Daemon;
-before(async () => {
-  d = await startDaemon();
-  const r = await berth(d, ['import', '-c', 'CMD ["sh"]', await busyboxTar(), 'busybox:latest']);
-  assert.equal(r.code, 0, r.stderr);
-});
-after(async () => {
-  if (d) {
-    await berth(d, ['rm', '-f', ...(await berth(d, ['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);
-    await destroyDaemon(d);
-  }
-});
+useBusyboxDaemon({ setup: async (daemon) => void (d = daemon) });
 
 for (const [cli, run] of [['docker', docker], ['berth', berth]] as const) {
   test(`${cli}: run -d -p <port>:80 httpd answers on 127.0.0.1 and the host's address; port and ps show it`, async () => {

@@ -1,21 +1,12 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { berth, busyboxTar, destroyDaemon, docker, startDaemon, type Daemon } from '../../helpers/berthd.js';
+import { berth, docker, type Daemon } from '../../helpers/berthd.js';
+import { useBusyboxDaemon } from '../../helpers/fixture.js';
 import { hostFootprint } from './net-helpers.js';
 
 let d: Daemon;
-before(async () => {
-  d = await startDaemon();
-  const r = await berth(d, ['import', '-c', 'CMD ["sh"]', await busyboxTar(), 'busybox:latest']);
-  assert.equal(r.code, 0, r.stderr);
-});
-after(async () => {
-  if (d) {
-    await berth(d, ['rm', '-f', ...(await berth(d, ['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);
-    await destroyDaemon(d);
-  }
-});
+useBusyboxDaemon({ setup: async (daemon) => void (d = daemon) });
 
 /** A /24 in 10.0.0.0/8 for one test, in the part of the space test daemons' own pools leave alone. */
 function testSubnet(): string {

@@ -1,8 +1,9 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { berth, busyboxTar, destroyDaemon, docker, exists, runCmd, startDaemon, type Daemon } from '../../helpers/berthd.js';
+import { berth, docker, exists, runCmd, type Daemon } from '../../helpers/berthd.js';
+import { useBusyboxDaemon } from '../../helpers/fixture.js';
 
 let d: Daemon;
 let hostDir: string;
@@ -18,20 +19,17 @@ interface MountView {
   Propagation: string;
 }
 
-before(async () => {
-  d = await startDaemon();
-  hostDir = join(d.root, 'host');
-  await mkdir(hostDir);
-  const r = await berth(d, ['import', '-c', 'CMD ["sh"]', await busyboxTar(), 'busybox:latest']);
-  assert.equal(r.code, 0, r.stderr);
-  // An image with content under a VOLUME, owned by 1000 with an unusual mode, for copy-up.
-  const mk = await docker(d, ['run', '--name', 'mk', 'busybox', 'sh', '-c', 'mkdir -p /data/sub && echo img > /data/sub/f && ln -s sub/f /data/link && chown -R 1000:1001 /data && chmod 750 /data']);
-  assert.equal(mk.code, 0, mk.stderr);
-  const c = await docker(d, ['commit', '-c', 'VOLUME /data', 'mk', 'withdata:latest']);
-  assert.equal(c.code, 0, c.stderr);
-});
-after(async () => {
-  if (d) await destroyDaemon(d);
+useBusyboxDaemon({
+  setup: async (daemon) => {
+    d = daemon;
+    hostDir = join(d.root, 'host');
+    await mkdir(hostDir);
+    // An image with content under a VOLUME, owned by 1000 with an unusual mode, for copy-up.
+    const mk = await docker(d, ['run', '--name', 'mk', 'busybox', 'sh', '-c', 'mkdir -p /data/sub && echo img > /data/sub/f && ln -s sub/f /data/link && chown -R 1000:1001 /data && chmod 750 /data']);
+    assert.equal(mk.code, 0, mk.stderr);
+    const c = await docker(d, ['commit', '-c', 'VOLUME /data', 'mk', 'withdata:latest']);
+    assert.equal(c.code, 0, c.stderr);
+  },
 });
 
 async function mounts(ref: string): Promise<MountView[]> {

@@ -1,20 +1,14 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { berth, busyboxTar, destroyDaemon, docker, exists, startDaemon, type Daemon } from '../../helpers/berthd.js';
+import { berth, docker, exists, type Daemon } from '../../helpers/berthd.js';
+import { useBusyboxDaemon } from '../../helpers/fixture.js';
 
 let d: Daemon;
 
-before(async () => {
-  d = await startDaemon();
-  const r = await berth(d, ['import', '-c', 'CMD ["sh"]', await busyboxTar(), 'busybox:latest']);
-  assert.equal(r.code, 0, r.stderr);
-});
-after(async () => {
-  if (d) await destroyDaemon(d);
-});
+useBusyboxDaemon({ setup: async (daemon) => void (d = daemon) });
 
 function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {

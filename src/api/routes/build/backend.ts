@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { BuildRequest } from '../../../daemon/build/build-service.js';
+import type { BuildRequest } from '../../../core/wire/build.js';
 
 export interface BuildProgressSink {
   stream(text: string): void;

@@ -3,49 +3,23 @@ import { pipeline } from 'node:stream/promises';
 import type { ServerResponse } from 'node:http';
 import { InvalidArgument } from '../../../core/errors.js';
 import type { ContainerCreateConfig } from '../../../core/wire/containers.js';
+import type { CommitRequest, ContainerPathStat, FilesystemChange } from '../../../core/wire/container-fs.js';
 import type { Route } from '../../router.js';
 import { queryBool, readJsonBody, sendEmpty, sendJson } from '../../http.js';
-
-/** One entry of `GET /containers/{id}/changes`: Kind 0 modified, 1 added, 2 deleted. */
-export interface FilesystemChange {
-  Path: string;
-  Kind: 0 | 1 | 2;
-}
-
-/** Docker's ContainerPathStat (the `X-Docker-Container-Path-Stat` header, base64 JSON). */
-export interface PathStat {
-  name: string;
-  size: number;
-  mode: number;
-  mtime: string;
-  linkTarget: string;
-}
-
-export interface CommitRequest {
-  container: string;
-  repo?: string;
-  tag?: string;
-  comment?: string;
-  author?: string;
-  pause: boolean;
-  changes: string[];
-  config?: ContainerCreateConfig;
-  signal?: AbortSignal;
-}
 
 /** Container file-system operations: diff, commit, export and cp. */
 export interface ContainerFsBackend {
   changes(ref: string): Promise<FilesystemChange[]>;
   commit(input: CommitRequest): Promise<{ Id: string }>;
   export(ref: string): Promise<Readable>;
-  statPath(ref: string, path: string): Promise<PathStat>;
-  archive(ref: string, path: string): Promise<{ stat: PathStat; tar: Readable }>;
+  statPath(ref: string, path: string): Promise<ContainerPathStat>;
+  archive(ref: string, path: string): Promise<{ stat: ContainerPathStat; tar: Readable }>;
   extract(ref: string, path: string, source: Readable, opts: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean; signal?: AbortSignal }): Promise<void>;
 }
 
 const STAT_HEADER = 'X-Docker-Container-Path-Stat';
 
-function statHeader(stat: PathStat): string {
+function statHeader(stat: ContainerPathStat): string {
   return Buffer.from(JSON.stringify(stat)).toString('base64');
 }
 

@@ -1,4 +1,4 @@
-import type { StdioAttach } from '../../../daemon/containers/container-attach.js';
+import type { StdioAttach } from '../../../core/wire/attach.js';
 import type { ContainerCreateBody, ContainerInspect, ContainerSummary, ContainerWaitResponse } from '../../../core/wire/containers.js';
 
 export interface OutputChunk {

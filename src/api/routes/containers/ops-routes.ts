@@ -1,8 +1,7 @@
 import type { Route } from '../../router.js';
 import { queryBool, readJsonBody, sendEmpty, sendJson } from '../../http.js';
-import type { TopResult } from '../../../daemon/containers/top.js';
-import type { StatsOptions, StatsResponse } from '../../../daemon/containers/stats.js';
-import type { ContainerUpdateBody } from '../../../daemon/containers/update.js';
+import type { StatsOptions, StatsResponse, TopResult } from '../../../core/wire/container-ops.js';
+import type { ContainerUpdateBody } from '../../../core/wire/containers.js';
 
 /** Container operations on a live container: pause, top, stats, update. */
 export interface ContainerOpsBackend {

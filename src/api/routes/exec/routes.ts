@@ -6,13 +6,12 @@ import { readJsonBody, sendEmpty, sendJson } from '../../http.js';
 import { hijack } from '../../stream/hijack.js';
 import { bridgeStdio } from '../../stream/stdio-bridge.js';
 import { stdcopyFrame } from '../../stream/stdcopy.js';
-import type { ExecCreateBody, StartedExec } from '../../../daemon/exec/exec-use-cases.js';
-import type { ExecRecord } from '../../../daemon/exec/exec-record.js';
+import type { ExecCreateBody, ExecInspect, StartedExec } from '../../../core/wire/exec.js';
 
 export interface ExecBackend {
   create(ref: string, body: ExecCreateBody | undefined): { Id: string };
   start(id: string, opts: { detach: boolean; consoleSize?: [number, number] }): Promise<StartedExec>;
-  inspect(id: string): Omit<ExecRecord, 'Env' | 'WorkingDir' | 'Started'>;
+  inspect(id: string): ExecInspect;
   resize(id: string, height: number, width: number): Promise<void>;
 }
 
