@@ -38,8 +38,8 @@ export interface Session {
   /** A directory this build may use for downloads; removed with the context. */
   scratchDir: string;
   signal: AbortSignal;
-  /** The final image of a stage of this build (waits for it); undefined if `ref` is no stage. */
-  stageImage(ref: string, before: number): Promise<BuildImage | undefined> | undefined;
+  /** The final image of stage `index` of this build (waits for it). */
+  stageImage(index: number): Promise<BuildImage>;
   /** Image IDs --cache-from allows, or undefined when the local cache is used. */
   cacheFromSet?: ReadonlySet<string>;
 }

@@ -5,6 +5,7 @@ import type { StepInputs } from './cache/build-cache.js';
 import { explainMiss } from './cache/explain-miss.js';
 import type { Instruction, Stage } from './dockerfile/ast.js';
 import { parseDockerfile } from './dockerfile/parse.js';
+import { fromStageIndex } from './dockerfile/stage-graph.js';
 import { processWord } from './dockerfile/shell-lex.js';
 import { applyMetadata } from './dispatch/metadata-steps.js';
 import { nopCreatedBy } from './dispatch/history.js';
@@ -62,7 +63,8 @@ async function initStage(s: Session, stage: Stage, out: StageOutput): Promise<St
   checkPlatform(s, stage);
   let image: BuildImage | undefined;
   if (ref.toLowerCase() !== 'scratch') {
-    image = (await s.stageImage(ref, stage.index)) ?? (await s.backend.getImage(ref));
+    const dep = fromStageIndex(s.dockerfile, ref, stage);
+    image = dep !== undefined ? await s.stageImage(dep) : await s.backend.getImage(ref);
     if (!image) {
       throw new NotFound(`pull access denied for ${ref.split(/[:@]/)[0]}: no such image locally and Berth cannot pull from a registry yet`);
     }

@@ -9,6 +9,7 @@ import { DirTree } from '../copy/dir-tree.js';
 import { parseChmod, resolveChown, type Owner } from '../copy/owner.js';
 import type { CopyInstruction } from '../dockerfile/ast.js';
 import { processWord } from '../dockerfile/shell-lex.js';
+import { fromFlagStageIndex } from '../dockerfile/stage-graph.js';
 import { nopCreatedByOneArg } from '../dispatch/history.js';
 import { lexEnv, runtimeOf, shellOf, type StageState } from '../dispatch/stage-state.js';
 import { inputsOf, makeDraft, type Session } from '../session.js';
@@ -75,7 +76,8 @@ export async function copyStep(s: Session, st: StageState, ins: CopyInstruction)
   if (ins.flags.from !== undefined) {
     if (kind === 'ADD') throw new InvalidArgument('ADD --from is not supported; use COPY --from');
     const from = word(ins.flags.from);
-    const image = (await s.stageImage(from, st.stage.index)) ?? (await s.backend.getImage(from));
+    const dep = fromFlagStageIndex(s.dockerfile, from, st.stage);
+    const image = dep !== undefined ? await s.stageImage(dep) : await s.backend.getImage(from);
     if (!image) throw new InvalidArgument(`invalid from flag value ${from}: No such image: ${from}`);
     // An image's files are fixed by its ID: ID and paths key the cache without reading them.
     const hash = sha(`${image.id}\n${words.join('\n')}`);
