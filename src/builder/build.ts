@@ -7,6 +7,7 @@ import { parseDockerfileWithWarnings } from './dockerfile/parse.js';
 import { planStages } from './dockerfile/stage-graph.js';
 import { processWord } from './dockerfile/shell-lex.js';
 import { BuildArgs, SOURCE_DATE_EPOCH } from './dispatch/build-args.js';
+import { ImageSources } from './dispatch/image-sources.js';
 import { OrderedOutput, type BuildProgress } from './output.js';
 import type { BuildOptions, Session } from './session.js';
 import { runStage } from './stage-runner.js';
@@ -73,6 +74,7 @@ export async function runBuild(input: BuildInput, progress: BuildProgress): Prom
     ...(epoch !== undefined ? { epoch } : {}),
     scratchDir: input.scratchDir,
     signal,
+    images: new ImageSources(input.backend, opts.pull, signal),
     ...(cacheFromSet ? { cacheFromSet } : {}),
     stageImage: (index) => {
       const p = running.get(index);

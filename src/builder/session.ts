@@ -3,6 +3,7 @@ import type { BuildCache, StepInputs } from './cache/build-cache.js';
 import type { BuildContext } from './context/build-context.js';
 import type { Dockerfile } from './dockerfile/ast.js';
 import type { BuildArgs } from './dispatch/build-args.js';
+import type { ImageSources } from './dispatch/image-sources.js';
 import type { StageState } from './dispatch/stage-state.js';
 import { runtimeOf } from './dispatch/stage-state.js';
 import type { ContainerConfig, HistoryEntry } from '../core/image-config.js';
@@ -38,6 +39,8 @@ export interface Session {
   /** A directory this build may use for downloads; removed with the context. */
   scratchDir: string;
   signal: AbortSignal;
+  /** FROM and COPY --from images (local, else pulled; always pulled with --pull). */
+  images: ImageSources;
   /** The final image of stage `index` of this build (waits for it). */
   stageImage(index: number): Promise<BuildImage>;
   /** Image IDs --cache-from allows, or undefined when the local cache is used. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { applyLayer } from '../../archive/index.js';
-import { InvalidArgument } from '../../core/errors.js';
+import { InvalidArgument, messageOf } from '../../core/errors.js';
 import type { BuildImage } from '../backend.js';
 import type { BuildContext } from '../context/build-context.js';
 import { copyInto, type CopySource } from '../copy/copy-write.js';
@@ -13,6 +13,7 @@ import { fromFlagStageIndex } from '../dockerfile/stage-graph.js';
 import { nopCreatedByOneArg } from '../dispatch/history.js';
 import { lexEnv, runtimeOf, shellOf, type StageState } from '../dispatch/stage-state.js';
 import { inputsOf, makeDraft, type Session } from '../session.js';
+import type { StageOutput } from '../output.js';
 import type { PreparedStep } from '../stage-runner.js';
 import { downloadUrl, heredocTree, isLocalArchive, isUrl, resolveSources } from './copy-sources.js';
 import { mkdirInRoot } from './workdir-step.js';
@@ -54,7 +55,7 @@ function contextHash(context: BuildContext, sources: CopySource[], files: Record
  * from the context index without reading a file; files are read only on a miss. ADD
  * also fetches URLs (in berthd) and unpacks local tar archives.
  */
-export async function copyStep(s: Session, st: StageState, ins: CopyInstruction): Promise<PreparedStep> {
+export async function copyStep(s: Session, st: StageState, ins: CopyInstruction, out: StageOutput): Promise<PreparedStep> {
   const kind = ins.kind;
   for (const f of UNSUPPORTED_FLAGS) {
     if (ins.flags[f] !== undefined || (f in ins.flags)) throw new InvalidArgument(`${kind} --${f} is not supported by Berth's builder`);
@@ -77,8 +78,9 @@ export async function copyStep(s: Session, st: StageState, ins: CopyInstruction)
     if (kind === 'ADD') throw new InvalidArgument('ADD --from is not supported; use COPY --from');
     const from = word(ins.flags.from);
     const dep = fromFlagStageIndex(s.dockerfile, from, st.stage);
-    const image = dep !== undefined ? await s.stageImage(dep) : await s.backend.getImage(from);
-    if (!image) throw new InvalidArgument(`invalid from flag value ${from}: No such image: ${from}`);
+    const image = dep !== undefined ? await s.stageImage(dep) : await s.images.get(from, out).catch((err: unknown) => {
+      throw new InvalidArgument(`invalid from flag value ${from}: ${messageOf(err)}`, { cause: err });
+    });
     // An image's files are fixed by its ID: ID and paths key the cache without reading them.
     const hash = sha(`${image.id}\n${words.join('\n')}`);
     const createdBy = nopCreatedByOneArg(shellOf(st), `${kind} ${flagText}--from=${from} source:${hash} in ${dest} `);

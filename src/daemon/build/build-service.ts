@@ -10,6 +10,7 @@ import type { BuildOptions } from '../../builder/session.js';
 import type { Digest } from '../../core/digest.js';
 import { InvalidArgument } from '../../core/errors.js';
 import { familiarString, parseReference, type Reference } from '../../core/reference.js';
+import type { AuthConfig } from '../../core/wire/registry-auth.js';
 import type { DaemonContext } from '../context.js';
 import { emitImageEvent } from '../events/emit.js';
 import { buildBackend } from './build-backend.js';
@@ -17,6 +18,8 @@ import { buildBackend } from './build-backend.js';
 export interface BuildRequest extends BuildOptions {
   /** -q: only the image ID is reported (the rest of the output only if the build fails). */
   quiet: boolean;
+  /** X-Registry-Config: credentials for pulling base images, by registry. */
+  authConfigs: Record<string, AuthConfig>;
 }
 
 /**
@@ -60,13 +63,14 @@ export class BuildService {
     await mkdir(dir, { recursive: true });
     try {
       const context = await BuildContext.receive(source, join(dir, 'context'), signal);
-      let held: string[] = [];
+      // -q: everything but the image ID is held, and shown only if the build fails.
+      let held: Array<() => void> = [];
       const out: BuildProgress = req.quiet
-        ? { stream: (t) => void held.push(t), aux: (a) => progress.aux(a) }
+        ? { stream: (t) => void held.push(() => progress.stream(t)), aux: (a) => progress.aux(a), progress: (e) => void held.push(() => progress.progress(e)) }
         : progress;
       try {
         const image = await this.#ctx.writes.track(() =>
-          runBuild({ context, opts: req, backend: buildBackend(this.#ctx, join(this.#root, 'mnt')), cache: this.cache, scratchDir: dir, signal }, out),
+          runBuild({ context, opts: req, backend: buildBackend(this.#ctx, join(this.#root, 'mnt'), req.authConfigs), cache: this.cache, scratchDir: dir, signal }, out),
         );
         out.stream(`Successfully built ${image.id.replace(/^sha256:/, '').slice(0, 12)}\n`);
         for (const ref of refs) {
@@ -78,7 +82,7 @@ export class BuildService {
         return { id: image.id };
       } catch (err) {
         // -q hides the output of a build that works; a failing one shows what happened.
-        if (req.quiet) for (const t of held) progress.stream(t);
+        if (req.quiet) for (const replay of held) replay();
         held = [];
         throw err;
       } finally {

@@ -162,10 +162,7 @@ test('bad Dockerfiles fail before any step runs, naming file and line', async ()
   const target = await ctx({ Dockerfile: 'FROM busybox AS a\n' });
   const t = await berth(d, ['build', '--target', 'zzz', target]);
   assert.match(t.stderr, /failed to reach build target zzz in Dockerfile/);
-  const missing = await ctx({ Dockerfile: 'FROM nosuchimage:1\n' });
-  const m = await berth(d, ['build', missing]);
-  assert.equal(m.code, 1);
-  assert.match(m.stderr, /nosuchimage/);
+  // A FROM image that no registry has: build-pull.test.ts (against a registry of its own).
 });
 
 test('metadata instructions land in the image config, --label too, with Docker\'s history comments', async () => {
