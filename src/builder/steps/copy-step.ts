@@ -15,7 +15,7 @@ import { lexEnv, runtimeOf, shellOf, type StageState } from '../dispatch/stage-s
 import { inputsOf, makeDraft, type Session } from '../session.js';
 import type { StageOutput } from '../output.js';
 import type { PreparedStep } from '../stage-runner.js';
-import { downloadUrl, heredocTree, isLocalArchive, isUrl, resolveSources } from './copy-sources.js';
+import { downloadUrl, heredocTree, isLocalArchive, isUrl, openArchive, resolveSources } from './copy-sources.js';
 import { mkdirInRoot } from './workdir-step.js';
 
 const UNSUPPORTED_FLAGS = ['parents', 'exclude', 'checksum', 'keep-git-dir'];
@@ -137,9 +137,12 @@ export async function copyStep(s: Session, st: StageState, ins: CopyInstruction,
         const plain: CopySource[] = [];
         for (const src of sources) {
           if (kind === 'ADD' && src.tree === s.context && (await isLocalArchive(src))) {
-            // A local tar is unpacked into the destination directory, owners as archived.
+            // A local tar is unpacked into the destination directory, owners as archived
+            // unless --chown is given (BuildKit since v0.23 chowns the unpacked entries; the
+            // classic builder ignored --chown here, a long-standing complaint).
             const dir = await mkdirInRoot(rootfs, destAbs);
-            await applyLayer(await src.tree.open(src.entry.path), `${rootfs}/${dir}`, { whiteouts: 'remove', signal: s.signal });
+            const tarOwner = chown !== undefined ? owner : undefined;
+            await applyLayer(await openArchive(src), `${rootfs}/${dir}`, { whiteouts: 'remove', signal: s.signal, ...(tarOwner ? { owner: tarOwner } : {}) });
           } else plain.push(src);
         }
         if (plain.length > 0) await copyInto(rootfs, plain, destAbs, { owner, mode: chmod });
