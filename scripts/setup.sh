@@ -7,10 +7,11 @@
 #   4. berth and berthd on the PATH (/usr/local/bin symlinks), group 'berth'
 #   5. berthd in the background on /run/berth/berth.sock (restarted when it runs
 #      an older build), log in /var/log/berth/berthd.log
-#   6. base images busybox and hello-world (scripts/base-images/make.sh)
+#   6. base images busybox, hello-world and debian:bookworm (scripts/base-images/make.sh;
+#      debootstrap of debian takes ~30-80 s once, then it is cached)
 # Idempotent and quick when everything is in place. Non-interactive (CI=true ok).
 # Run as root. Env: BERTH_SETUP_SKIP_APT=1, BERTH_SETUP_NO_DAEMON=1 (stop after 4),
-# BERTH_LOG_LEVEL (passed to berthd as --log-level).
+# BERTH_LOG_LEVEL (passed to berthd as --log-level), BERTH_SETUP_NO_DEBIAN=1 (no debian image).
 set -euo pipefail
 export LC_ALL=C DEBIAN_FRONTEND=noninteractive
 
@@ -215,5 +216,7 @@ pid=$(daemon_pid || true)
 
 # --- 6. base images ----------------------------------------------------------------
 export BERTH_HOST=unix://$sock
-BERTH= "$repo/scripts/base-images/make.sh"  # uses this checkout's dist/berth.js
+debian_flag=--debian
+[[ ${BERTH_SETUP_NO_DEBIAN:-} == 1 ]] && debian_flag=
+BERTH= "$repo/scripts/base-images/make.sh" $debian_flag  # uses this checkout's dist/berth.js
 say "done"

@@ -18,6 +18,8 @@ export interface ApplyLayerOptions {
    */
   whiteouts?: WhiteoutMode;
   logger?: Logger;
+  /** Every entry gets this owner instead of the archived one (a builder's `ADD --chown` of a tar). */
+  owner?: { uid: number; gid: number };
 }
 
 export interface ApplyLayerResult {
@@ -51,7 +53,13 @@ export async function applyLayer(source: Readable, root: string, opts: ApplyLaye
     for await (const entry of extract) {
       // streamx Readables are async iterables of Buffers; their typings just omit it.
       const content = entry as unknown as AsyncIterable<Uint8Array>;
-      await writer.apply(entry.header, content, entryPaxRecords(rawPax.take(), paxOf(entry.header)));
+      const pax = entryPaxRecords(rawPax.take(), paxOf(entry.header));
+      if (opts.owner) {
+        pax.delete('uid');
+        pax.delete('gid');
+      }
+      const header = opts.owner ? { ...entry.header, uid: opts.owner.uid, gid: opts.owner.gid } : entry.header;
+      await writer.apply(header, content, pax);
     }
     await writer.finish();
   } catch (err) {

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ImageConfig } from '../core/image-config.js';
+import type { ProgressSink } from '../core/progress.js';
 
 /**
  * What the Dockerfile dispatcher needs from the engine, and nothing more: the builder
@@ -10,6 +11,11 @@ import type { ImageConfig } from '../core/image-config.js';
 export interface BuildBackend {
   /** A local image by name or ID (no pull); undefined when there is none. */
   getImage(ref: string): Promise<BuildImage | undefined>;
+  /**
+   * Pulls `ref` (a FROM or COPY --from image) from its registry with the build's
+   * credentials, reporting progress as `docker pull` does; returns the pulled image.
+   */
+  pullImage(ref: string, progress: ProgressSink, signal?: AbortSignal): Promise<BuildImage>;
   /** Image IDs whose `parent` is `id` (for --cache-from matching). */
   childrenOf(id: string): string[];
   /** The parent recorded for an image built here (undefined for bases and loaded images). */

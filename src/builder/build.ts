@@ -4,10 +4,11 @@ import type { BuildCache } from './cache/build-cache.js';
 import type { BuildContext } from './context/build-context.js';
 import type { Instruction, LabelInstruction, Stage } from './dockerfile/ast.js';
 import { parseDockerfileWithWarnings } from './dockerfile/parse.js';
+import { planStages } from './dockerfile/stage-graph.js';
 import { processWord } from './dockerfile/shell-lex.js';
 import { BuildArgs, SOURCE_DATE_EPOCH } from './dispatch/build-args.js';
+import { ImageSources } from './dispatch/image-sources.js';
 import { OrderedOutput, type BuildProgress } from './output.js';
-import { findStage, neededStages, targetStage } from './plan.js';
 import type { BuildOptions, Session } from './session.js';
 import { runStage } from './stage-runner.js';
 
@@ -40,8 +41,11 @@ export async function runBuild(input: BuildInput, progress: BuildProgress): Prom
       args.addMeta(a.name, def);
     }
   }
-  const target = targetStage(df, opts.target);
-  const stages = neededStages(df, target, args.metaEnv());
+  const plan = planStages(df, { ...(opts.target !== undefined ? { target: opts.target } : {}), metaEnv: args.metaEnv() });
+  const target = df.stages[plan.target]!;
+  // Numbered and printed in file order; started dependencies first, so a stage's
+  // dependencies are always running when it asks for them.
+  const stages = plan.order.map((p) => p.stage).sort((a, b) => a.index - b.index);
   const epochText = opts.buildArgs[SOURCE_DATE_EPOCH];
   let epoch: number | undefined;
   if (epochText !== undefined && epochText !== null && epochText !== '') {
@@ -70,10 +74,12 @@ export async function runBuild(input: BuildInput, progress: BuildProgress): Prom
     ...(epoch !== undefined ? { epoch } : {}),
     scratchDir: input.scratchDir,
     signal,
+    images: new ImageSources(input.backend, opts.pull, signal),
     ...(cacheFromSet ? { cacheFromSet } : {}),
-    stageImage: (ref, before) => {
-      const s = findStage(df, ref, before);
-      return s ? running.get(s.index) : undefined;
+    stageImage: (index) => {
+      const p = running.get(index);
+      if (!p) throw new InvalidArgument(`stage ${df.stages[index]?.name ?? index} is not part of this build's plan (a stage reference that depends on a stage ARG?)`);
+      return p;
     },
   };
   const firstSteps = new Map<number, number>();
@@ -81,13 +87,15 @@ export async function runBuild(input: BuildInput, progress: BuildProgress): Prom
     firstSteps.set(s.index, step);
     step += 1 + s.instructions.length;
   }
-  stages.forEach((s, i) => {
+  const channelOf = new Map(stages.map((s, i) => [s.index, i]));
+  for (const { stage: s } of plan.order) {
+    const i = channelOf.get(s.index)!;
     const extra: Instruction[] = s === target ? labels : [];
     const p = runStage(session, s, firstSteps.get(s.index)!, total, extra, output.channel(i)).finally(() => output.finish(i));
     // The first failure stops the other stages at their next step.
     p.catch(() => internal.abort());
     running.set(s.index, p);
-  });
+  }
   try {
     const results = await Promise.allSettled(running.values());
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

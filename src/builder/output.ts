@@ -1,14 +1,21 @@
-/** Where the build's progress goes: Docker's `stream` text and `aux` messages. */
+import type { ProgressEvent } from '../core/progress.js';
+
+/** Where the build's progress goes: Docker's `stream` text, `aux` messages and pull progress. */
 export interface BuildProgress {
   stream(text: string): void;
   aux(value: Record<string, unknown>): void;
+  /** A pull's progress (`latest: Pulling from ...`, layer lines), as the classic builder relays it. */
+  progress(event: ProgressEvent): void;
 }
 
 /** One stage's output; text is passed on in stage order even when stages run in parallel. */
 export interface StageOutput {
   write(text: string): void;
   aux(value: Record<string, unknown>): void;
+  progress(event: ProgressEvent): void;
 }
+
+type Message = { text: string } | { aux: Record<string, unknown> } | { progress: ProgressEvent };
 
 /**
  * Keeps the classic builder's sequential output while independent stages run at once:
@@ -17,7 +24,7 @@ export interface StageOutput {
  */
 export class OrderedOutput {
   readonly #sink: BuildProgress;
-  readonly #held: Array<Array<{ text?: string; aux?: Record<string, unknown> }>>;
+  readonly #held: Message[][];
   readonly #done: boolean[];
   #head = 0;
 
@@ -28,11 +35,11 @@ export class OrderedOutput {
   }
 
   channel(i: number): StageOutput {
-    const emit = (m: { text?: string; aux?: Record<string, unknown> }) => {
+    const emit = (m: Message) => {
       if (i === this.#head) this.#send(m);
       else this.#held[i]!.push(m);
     };
-    return { write: (text) => emit({ text }), aux: (aux) => emit({ aux }) };
+    return { write: (text) => emit({ text }), aux: (aux) => emit({ aux }), progress: (progress) => emit({ progress }) };
   }
 
   /** Marks stage `i` finished and lets the next stages' held output through. */
@@ -55,8 +62,9 @@ export class OrderedOutput {
     }
   }
 
-  #send(m: { text?: string; aux?: Record<string, unknown> }): void {
-    if (m.text !== undefined) this.#sink.stream(m.text);
-    if (m.aux !== undefined) this.#sink.aux(m.aux);
+  #send(m: Message): void {
+    if ('text' in m) this.#sink.stream(m.text);
+    else if ('aux' in m) this.#sink.aux(m.aux);
+    else this.#sink.progress(m.progress);
   }
 }

@@ -1,29 +1,16 @@
+import type { BuildRequest } from '../core/wire/build.js';
 import type { BuildBackend, BuildImage, ImageDraft } from './backend.js';
 import type { BuildCache, StepInputs } from './cache/build-cache.js';
 import type { BuildContext } from './context/build-context.js';
 import type { Dockerfile } from './dockerfile/ast.js';
 import type { BuildArgs } from './dispatch/build-args.js';
+import type { ImageSources } from './dispatch/image-sources.js';
 import type { StageState } from './dispatch/stage-state.js';
 import { runtimeOf } from './dispatch/stage-state.js';
 import type { ContainerConfig, HistoryEntry } from '../core/image-config.js';
 
-/** What the user asked for: the query of POST /build, parsed. */
-export interface BuildOptions {
-  /** Dockerfile path inside the context. */
-  dockerfile: string;
-  tags: string[];
-  buildArgs: Record<string, string | null>;
-  labels: Record<string, string>;
-  target?: string;
-  noCache: boolean;
-  pull: boolean;
-  cacheFrom: string[];
-  /** `default`, `none`, `host`, a network name. */
-  networkMode: string;
-  rm: boolean;
-  forceRm: boolean;
-  platform?: string;
-}
+/** What the dispatcher needs of a build request: the wire request without the API's reporting and credentials. */
+export type BuildOptions = Omit<BuildRequest, 'quiet' | 'authConfigs'>;
 
 /** Everything one build shares between its stages. */
 export interface Session {
@@ -38,8 +25,10 @@ export interface Session {
   /** A directory this build may use for downloads; removed with the context. */
   scratchDir: string;
   signal: AbortSignal;
-  /** The final image of a stage of this build (waits for it); undefined if `ref` is no stage. */
-  stageImage(ref: string, before: number): Promise<BuildImage | undefined> | undefined;
+  /** FROM and COPY --from images (local, else pulled; always pulled with --pull). */
+  images: ImageSources;
+  /** The final image of stage `index` of this build (waits for it). */
+  stageImage(index: number): Promise<BuildImage>;
   /** Image IDs --cache-from allows, or undefined when the local cache is used. */
   cacheFromSet?: ReadonlySet<string>;
 }

@@ -1,10 +1,11 @@
-import { InvalidArgument, NotFound } from '../core/errors.js';
+import { InvalidArgument } from '../core/errors.js';
 import type { ImageConfig } from '../core/image-config.js';
 import type { BuildImage } from './backend.js';
 import type { StepInputs } from './cache/build-cache.js';
 import { explainMiss } from './cache/explain-miss.js';
 import type { Instruction, Stage } from './dockerfile/ast.js';
 import { parseDockerfile } from './dockerfile/parse.js';
+import { fromStageIndex } from './dockerfile/stage-graph.js';
 import { processWord } from './dockerfile/shell-lex.js';
 import { applyMetadata } from './dispatch/metadata-steps.js';
 import { nopCreatedBy } from './dispatch/history.js';
@@ -62,10 +63,8 @@ async function initStage(s: Session, stage: Stage, out: StageOutput): Promise<St
   checkPlatform(s, stage);
   let image: BuildImage | undefined;
   if (ref.toLowerCase() !== 'scratch') {
-    image = (await s.stageImage(ref, stage.index)) ?? (await s.backend.getImage(ref));
-    if (!image) {
-      throw new NotFound(`pull access denied for ${ref.split(/[:@]/)[0]}: no such image locally and Berth cannot pull from a registry yet`);
-    }
+    const dep = fromStageIndex(s.dockerfile, ref, stage);
+    image = dep !== undefined ? await s.stageImage(dep) : await s.images.get(ref, out);
   }
   const config: ImageConfig = structuredClone(image?.config ?? SCRATCH_CONFIG);
   const triggers = config.config?.OnBuild ?? [];
@@ -134,7 +133,7 @@ async function prepare(s: Session, st: StageState, ins: Instruction, out: StageO
       return runStep(s, st, ins, out);
     case 'COPY':
     case 'ADD':
-      return copyStep(s, st, ins);
+      return copyStep(s, st, ins, out);
     case 'WORKDIR':
       return workdirStep(s, st, ins);
     default:

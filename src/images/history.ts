@@ -15,7 +15,8 @@ export interface HistoryItem {
 /**
  * An image's history, newest first, as `docker history` shows it. Non-empty
  * history entries line up with layers in order; the top entry carries the image
- * ID, the others the ID of a local image whose top is that layer, or `<missing>`.
+ * ID, the ones below it the IDs along its parent chain (the intermediate images of
+ * a local build), the rest the ID of a local image whose top is that layer, or `<missing>`.
  */
 export async function imageHistory(deps: ImageDeps, id: Digest, tagsOf: (id: Digest) => string[]): Promise<HistoryItem[]> {
   const rec = deps.store.get(id);
@@ -55,9 +56,14 @@ export async function imageHistory(deps: ImageDeps, id: Digest, tagsOf: (id: Dig
     }
   }
   items.reverse();
-  if (items[0]) {
-    items[0].id = id;
-    items[0].tags = tagsOf(id);
+  // Docker's own rule: the top entry is the image, each entry below it the image's parent
+  // (a build's step images, a commit's base), for as long as that parent still exists here.
+  let cur: Digest | undefined = id;
+  for (const item of items) {
+    item.id = cur;
+    item.tags = tagsOf(cur);
+    cur = deps.store.get(cur)?.parent;
+    if (!cur || !deps.store.get(cur)) break;
   }
   return items;
 }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDockerfile } from './parse.js';
-import { metaArgEnv, planStages, type StagePlan } from './stage-graph.js';
+import { fromFlagStageIndex, fromStageIndex, metaArgEnv, planStages, type StagePlan } from './stage-graph.js';
 import { InvalidArgument } from '../../core/errors.js';
 
 /** [index, deps] per planned stage, in plan order. */
@@ -49,8 +49,8 @@ describe('planStages', () => {
 
   it('refuses an unknown target', () => {
     const df = parseDockerfile(MULTI);
-    assert.throws(() => planStages(df, { target: 'nope' }), (e: unknown) => e instanceof InvalidArgument && e.message === 'target stage "nope" could not be found');
-    assert.throws(() => planStages(df, { target: 9 }), { message: 'target stage "9" could not be found' });
+    assert.throws(() => planStages(df, { target: 'nope' }), (e: unknown) => e instanceof InvalidArgument && e.message === 'failed to reach build target nope in Dockerfile');
+    assert.throws(() => planStages(df, { target: 9 }), { message: 'failed to reach build target 9 in Dockerfile' });
   });
 
   it('follows COPY --from=<index> and RUN --mount from=', () => {
@@ -95,6 +95,26 @@ describe('planStages', () => {
   it('a FROM that expands to a stage name uses the stage', () => {
     const df = parseDockerfile('ARG WHICH=base\nFROM busybox AS base\nFROM ${WHICH}\n');
     assert.deepEqual(planStages(df).order.map((p) => p.base), [{ kind: 'image', ref: 'busybox' }, { kind: 'stage', index: 0 }]);
+  });
+});
+
+describe('stage references at dispatch time', () => {
+  it('FROM names earlier stages only; --from names any other stage by name or index', () => {
+    const df = parseDockerfile('FROM busybox AS a\nFROM a AS b\nCOPY --from=C /x /x\nFROM busybox AS c\n');
+    const [a, b, c] = df.stages;
+    assert.equal(fromStageIndex(df, 'A', b!), 0);
+    assert.equal(fromStageIndex(df, 'c', b!), undefined);
+    assert.equal(fromStageIndex(df, 'busybox', c!), undefined);
+    assert.equal(fromFlagStageIndex(df, 'c', b!), 2);
+    assert.equal(fromFlagStageIndex(df, '0', c!), 0);
+    assert.equal(fromFlagStageIndex(df, 'alpine:3', a!), undefined);
+    assert.throws(() => fromFlagStageIndex(df, 'b', b!), { message: 'circular dependency detected on stage: b' });
+  });
+
+  it('planStages takes the caller\'s meta-arg environment as is', () => {
+    const df = parseDockerfile('ARG B=busybox\nFROM ${B} AS base\nFROM other\nCOPY --from=${B} /x /x\n');
+    assert.deepEqual(shape(planStages(df, { metaEnv: { B: 'base' } })), [[0, []], [1, [0]]]);
+    assert.deepEqual(shape(planStages(df)), [[1, []]]);
   });
 });
 

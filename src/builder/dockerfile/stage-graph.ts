@@ -33,6 +33,8 @@ export interface PlanOptions {
   buildArgs?: Readonly<Record<string, string>>;
   /** Args every FROM can use without declaring them (BuildKit's TARGETPLATFORM, BUILDARCH, ...). */
   predefinedArgs?: Readonly<Record<string, string>>;
+  /** The meta-arg environment already computed by the caller (the dispatcher's); replaces the two above. */
+  metaEnv?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -56,9 +58,8 @@ export function metaArgEnv(
 
 /** Resolves stage references and orders the stages `target` needs; throws InvalidArgument. */
 export function planStages(df: Dockerfile, options: PlanOptions = {}): StagePlan {
-  const env = metaArgEnv(df, options.buildArgs, options.predefinedArgs);
-  const byName = new Map<string, number>();
-  for (const s of df.stages) if (s.name !== undefined) byName.set(s.name, s.index);
+  const env = options.metaEnv ?? metaArgEnv(df, options.buildArgs, options.predefinedArgs);
+  const byName = stageNames(df);
 
   const target = resolveTarget(df, byName, options.target);
   const nodes = df.stages.map((stage) => describe(stage, df, byName, env));
@@ -82,20 +83,38 @@ function resolveTarget(df: Dockerfile, byName: ReadonlyMap<string, number>, targ
   if (target === undefined || target === '') return df.stages.length - 1;
   if (typeof target === 'number') {
     if (!Number.isInteger(target) || target < 0 || target >= df.stages.length) {
-      throw new InvalidArgument(`target stage "${target}" could not be found`);
+      throw new InvalidArgument(`failed to reach build target ${target} in Dockerfile`);
     }
     return target;
   }
+  // The classic builder's wording (BuildKit says `target stage "x" could not be found`).
   const index = byName.get(target.toLowerCase());
-  if (index === undefined) throw new InvalidArgument(`target stage ${JSON.stringify(target)} could not be found`);
+  if (index === undefined) throw new InvalidArgument(`failed to reach build target ${target} in Dockerfile`);
   return index;
+}
+
+function stageNames(df: Dockerfile): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const s of df.stages) if (s.name !== undefined) byName.set(s.name, s.index);
+  return byName;
+}
+
+/** The stage an (expanded) FROM image names: an EARLIER stage's name only; undefined for an image. */
+export function fromStageIndex(df: Dockerfile, image: string, stage: Stage): number | undefined {
+  const named = stageNames(df).get(image.toLowerCase());
+  return named !== undefined && named < stage.index ? named : undefined;
+}
+
+/** The stage an (expanded) `--from` value names (name or index of any other stage); undefined for an image. */
+export function fromFlagStageIndex(df: Dockerfile, ref: string, stage: Stage): number | undefined {
+  return stageReference(ref, stage, df, stageNames(df));
 }
 
 function describe(stage: Stage, df: Dockerfile, byName: ReadonlyMap<string, number>, env: LexEnv): PlannedStage {
   const escape = df.directives.escape;
   const image = processWord(stage.from.image, env, escape);
-  const named = byName.get(image.toLowerCase());
-  const base: StageBase = named !== undefined && named < stage.index ? { kind: 'stage', index: named } : { kind: 'image', ref: image };
+  const named = fromStageIndex(df, image, stage);
+  const base: StageBase = named !== undefined ? { kind: 'stage', index: named } : { kind: 'image', ref: image };
 
   const deps = new Set<number>();
   if (base.kind === 'stage') deps.add(base.index);

@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gunzipSync, constants as zc } from 'node:zlib';
 import { InvalidArgument } from '../../core/errors.js';
 import type { BuildBackend } from '../backend.js';
 import { cleanRelative, type SourceTree } from '../context/context-entry.js';
+import { decompressExternal, externalFormat } from '../copy/archive-decompress.js';
 import type { CopySource } from '../copy/copy-write.js';
 import { FileListTree } from '../copy/file-list-tree.js';
 import { globToRegExp, hasWildcards } from '../copy/glob.js';
@@ -113,17 +114,41 @@ export async function downloadUrl(backend: BuildBackend, url: string, scratchDir
   };
 }
 
-/** True when a file is a tar archive ADD must unpack: plain or gzip (what Node can decompress). */
+/** The first `n` bytes of a stream (fewer if it is shorter); the stream is destroyed after. */
+async function headOf(stream: Readable, n: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let len = 0;
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+      len += (chunk as Buffer).length;
+      if (len >= n) break;
+    }
+  } catch {
+    // A decompressor that fails on the data: not an archive we can unpack.
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A file as a stream of tar (or gzip, which the archive reader takes as is): bzip2, xz and
+ * zstd go through their decompressors.
+ */
+export async function openArchive(src: CopySource): Promise<Readable> {
+  const format = externalFormat(await headOf(await src.tree.open(src.entry.path), 8));
+  const stream = await src.tree.open(src.entry.path);
+  return format ? decompressExternal(stream, format) : stream;
+}
+
+/** True when a file is a tar archive ADD must unpack: plain, gzip, bzip2, xz or zstd, as Docker's IsArchivePath. */
 export async function isLocalArchive(src: CopySource): Promise<boolean> {
   if (src.entry.type !== 'file' || src.entry.size < 20) return false;
-  const stream = await src.tree.open(src.entry.path);
-  let head = Buffer.alloc(0);
-  for await (const chunk of stream) {
-    head = Buffer.concat([head, chunk as Buffer]);
-    if (head.length >= 64 * 1024) break;
-  }
-  stream.destroy();
-  if (head[0] === 0x1f && head[1] === 0x8b) {
+  let head = await headOf(await src.tree.open(src.entry.path), 64 * 1024);
+  const format = externalFormat(head);
+  if (format) head = await headOf(decompressExternal(await src.tree.open(src.entry.path), format), 512);
+  else if (head[0] === 0x1f && head[1] === 0x8b) {
     try {
       head = gunzipSync(head, { finishFlush: zc.Z_SYNC_FLUSH });
     } catch {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { applyLayer } from '../../archive/index.js';
-import { InvalidArgument } from '../../core/errors.js';
+import { InvalidArgument, messageOf } from '../../core/errors.js';
 import type { BuildImage } from '../backend.js';
 import type { BuildContext } from '../context/build-context.js';
 import { copyInto, type CopySource } from '../copy/copy-write.js';
@@ -9,11 +9,13 @@ import { DirTree } from '../copy/dir-tree.js';
 import { parseChmod, resolveChown, type Owner } from '../copy/owner.js';
 import type { CopyInstruction } from '../dockerfile/ast.js';
 import { processWord } from '../dockerfile/shell-lex.js';
+import { fromFlagStageIndex } from '../dockerfile/stage-graph.js';
 import { nopCreatedByOneArg } from '../dispatch/history.js';
 import { lexEnv, runtimeOf, shellOf, type StageState } from '../dispatch/stage-state.js';
 import { inputsOf, makeDraft, type Session } from '../session.js';
+import type { StageOutput } from '../output.js';
 import type { PreparedStep } from '../stage-runner.js';
-import { downloadUrl, heredocTree, isLocalArchive, isUrl, resolveSources } from './copy-sources.js';
+import { downloadUrl, heredocTree, isLocalArchive, isUrl, openArchive, resolveSources } from './copy-sources.js';
 import { mkdirInRoot } from './workdir-step.js';
 
 const UNSUPPORTED_FLAGS = ['parents', 'exclude', 'checksum', 'keep-git-dir'];
@@ -53,7 +55,7 @@ function contextHash(context: BuildContext, sources: CopySource[], files: Record
  * from the context index without reading a file; files are read only on a miss. ADD
  * also fetches URLs (in berthd) and unpacks local tar archives.
  */
-export async function copyStep(s: Session, st: StageState, ins: CopyInstruction): Promise<PreparedStep> {
+export async function copyStep(s: Session, st: StageState, ins: CopyInstruction, out: StageOutput): Promise<PreparedStep> {
   const kind = ins.kind;
   for (const f of UNSUPPORTED_FLAGS) {
     if (ins.flags[f] !== undefined || (f in ins.flags)) throw new InvalidArgument(`${kind} --${f} is not supported by Berth's builder`);
@@ -75,8 +77,10 @@ export async function copyStep(s: Session, st: StageState, ins: CopyInstruction)
   if (ins.flags.from !== undefined) {
     if (kind === 'ADD') throw new InvalidArgument('ADD --from is not supported; use COPY --from');
     const from = word(ins.flags.from);
-    const image = (await s.stageImage(from, st.stage.index)) ?? (await s.backend.getImage(from));
-    if (!image) throw new InvalidArgument(`invalid from flag value ${from}: No such image: ${from}`);
+    const dep = fromFlagStageIndex(s.dockerfile, from, st.stage);
+    const image = dep !== undefined ? await s.stageImage(dep) : await s.images.get(from, out).catch((err: unknown) => {
+      throw new InvalidArgument(`invalid from flag value ${from}: ${messageOf(err)}`, { cause: err });
+    });
     // An image's files are fixed by its ID: ID and paths key the cache without reading them.
     const hash = sha(`${image.id}\n${words.join('\n')}`);
     const createdBy = nopCreatedByOneArg(shellOf(st), `${kind} ${flagText}--from=${from} source:${hash} in ${dest} `);
@@ -133,9 +137,12 @@ export async function copyStep(s: Session, st: StageState, ins: CopyInstruction)
         const plain: CopySource[] = [];
         for (const src of sources) {
           if (kind === 'ADD' && src.tree === s.context && (await isLocalArchive(src))) {
-            // A local tar is unpacked into the destination directory, owners as archived.
+            // A local tar is unpacked into the destination directory, owners as archived
+            // unless --chown is given (BuildKit since v0.23 chowns the unpacked entries; the
+            // classic builder ignored --chown here, a long-standing complaint).
             const dir = await mkdirInRoot(rootfs, destAbs);
-            await applyLayer(await src.tree.open(src.entry.path), `${rootfs}/${dir}`, { whiteouts: 'remove', signal: s.signal });
+            const tarOwner = chown !== undefined ? owner : undefined;
+            await applyLayer(await openArchive(src), `${rootfs}/${dir}`, { whiteouts: 'remove', signal: s.signal, ...(tarOwner ? { owner: tarOwner } : {}) });
           } else plain.push(src);
         }
         if (plain.length > 0) await copyInto(rootfs, plain, destAbs, { owner, mode: chmod });

@@ -1,3 +1,5 @@
+import type { AuthConfig } from './registry-auth.js';
+
 /** `POST /build` query, parsed (the legacy builder's ImageBuildOptions). */
 export interface BuildRequest {
   /** Dockerfile path inside the context. */
@@ -16,4 +18,6 @@ export interface BuildRequest {
   platform?: string;
   /** -q: only the image ID is reported (the rest of the output only if the build fails). */
   quiet: boolean;
+  /** X-Registry-Config: credentials for pulling base images, by registry. */
+  authConfigs: Record<string, AuthConfig>;
 }

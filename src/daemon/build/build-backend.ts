@@ -5,13 +5,17 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { BuildBackend, BuildImage, ImageDraft, RunInput } from '../../builder/backend.js';
 import type { Digest } from '../../core/digest.js';
-import { InvalidArgument, messageOf } from '../../core/errors.js';
+import { InvalidArgument, NotFound, messageOf } from '../../core/errors.js';
+import { familiarName, familiarString, formatReference, parseReference } from '../../core/reference.js';
+import type { AuthConfig } from '../../core/wire/registry-auth.js';
+import { resolveAuthConfig } from '../../core/wire/registry-config.js';
 import { readConfig } from '../../images/create-image.js';
 import type { DaemonContext } from '../context.js';
 import { createContainer } from '../containers/create-container.js';
 import { removeContainerNow, startContainer } from '../containers/container-runner.js';
 import { attachOutput } from '../containers/container-logs.js';
 import { mountPointArtifacts } from '../containers/container-changes.js';
+import { pullImageUseCase } from '../images/pull-image.js';
 import { commitLayer, removePlaceholders, storeConfigOnly } from './layer-commit.js';
 
 /**
@@ -20,7 +24,7 @@ import { commitLayer, removePlaceholders, storeConfigOnly } from './layer-commit
  * snapshot mounted under <data-root>/builder/mnt, and every step's image is stored like
  * any other image (with `parent` set, which --cache-from follows).
  */
-export function buildBackend(ctx: DaemonContext, mntRoot: string): BuildBackend {
+export function buildBackend(ctx: DaemonContext, mntRoot: string, authConfigs: Record<string, AuthConfig> = {}): BuildBackend {
   const { images, containers } = ctx;
   const topLayer = (id: string | undefined): string | undefined => (id ? images.store.get(id as Digest)?.chainIds.at(-1) : undefined);
 
@@ -40,6 +44,21 @@ export function buildBackend(ctx: DaemonContext, mntRoot: string): BuildBackend 
     async getImage(ref: string): Promise<BuildImage | undefined> {
       const id = images.store.tryResolve(ref);
       if (!id) return undefined;
+      return { id, config: await readConfig(images, id) };
+    },
+
+    async pullImage(ref, progress, signal) {
+      // As the classic builder's pullForBuilder: a name without tag means :latest.
+      const named = parseReference(ref);
+      await pullImageUseCase(ctx, {
+        fromImage: familiarName(named),
+        tag: named.digest ?? named.tag!,
+        auth: resolveAuthConfig(authConfigs, named.domain),
+        progress,
+        ...(signal ? { signal } : {}),
+      });
+      const id = images.store.tryResolve(formatReference(named));
+      if (!id) throw new NotFound(`No such image: ${familiarString(named)}`);
       return { id, config: await readConfig(images, id) };
     },
 

@@ -15,11 +15,6 @@ import type { DaemonContext } from '../context.js';
 import { emitImageEvent } from '../events/emit.js';
 import { buildBackend } from './build-backend.js';
 
-// The wire type repeats the builder's BuildOptions fields (core cannot import builder); the
-// check below fails typecheck as soon as the two drift apart.
-type _SameFields = [Omit<BuildRequest, 'quiet'>, BuildOptions] extends [BuildOptions, Omit<BuildRequest, 'quiet'>] ? true : never;
-const _sameFields: _SameFields = true;
-void _sameFields;
 
 /**
  * The builder's home in the daemon: <data-root>/builder holds the cache index
@@ -62,13 +57,14 @@ export class BuildService {
     await mkdir(dir, { recursive: true });
     try {
       const context = await BuildContext.receive(source, join(dir, 'context'), signal);
-      let held: string[] = [];
+      // -q: everything but the image ID is held, and shown only if the build fails.
+      let held: Array<() => void> = [];
       const out: BuildProgress = req.quiet
-        ? { stream: (t) => void held.push(t), aux: (a) => progress.aux(a) }
+        ? { stream: (t) => void held.push(() => progress.stream(t)), aux: (a) => progress.aux(a), progress: (e) => void held.push(() => progress.progress(e)) }
         : progress;
       try {
         const image = await this.#ctx.writes.track(() =>
-          runBuild({ context, opts: req, backend: buildBackend(this.#ctx, join(this.#root, 'mnt')), cache: this.cache, scratchDir: dir, signal }, out),
+          runBuild({ context, opts: req, backend: buildBackend(this.#ctx, join(this.#root, 'mnt'), req.authConfigs), cache: this.cache, scratchDir: dir, signal }, out),
         );
         out.stream(`Successfully built ${image.id.replace(/^sha256:/, '').slice(0, 12)}\n`);
         for (const ref of refs) {
@@ -80,7 +76,7 @@ export class BuildService {
         return { id: image.id };
       } catch (err) {
         // -q hides the output of a build that works; a failing one shows what happened.
-        if (req.quiet) for (const t of held) progress.stream(t);
+        if (req.quiet) for (const replay of held) replay();
         held = [];
         throw err;
       } finally {

@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { berth, destroyDaemon, startDaemon, type Daemon } from '../../helpers/berthd.js';
@@ -129,6 +130,39 @@ test('ADD unpacks a local tar and fetches a URL (in berthd); COPY/RUN heredocs',
   const b = await berth(d, ['build', bad]);
   assert.equal(b.code, 1);
   assert.match(b.stderr, /failed to GET http:\/\/127\.0\.0\.1:\d+\/missing with status 404/);
+});
+
+test('ADD unpacks bzip2, xz and zstd tars too; --chown applies to what a tar unpacks; a truncated one fails the step', async () => {
+  const src = await ctx({ 'inner/sub/t.txt': 'packed\n' });
+  // Archived with a foreign owner, which --chown must replace.
+  const tarOf = (flag: string, name: string) => {
+    const out = join(src, name);
+    execFileSync('tar', [flag, '-cf', out, '--owner=1234', '--group=2345', '-C', join(src, 'inner'), '.']);
+    return out;
+  };
+  const files: Record<string, Buffer | string> = {};
+  for (const [flag, name] of [['-j', 'a.tar.bz2'], ['-J', 'a.tar.xz'], ['--zstd', 'a.tar.zst']] as const) files[name] = await readFile(tarOf(flag, name));
+  const dir = await ctx({
+    ...files,
+    Dockerfile: 'FROM busybox\nADD a.tar.bz2 /bz/\nADD a.tar.xz /xz/\nADD a.tar.zst /zst/\nADD --chown=7:8 a.tar.xz /owned/\n',
+  });
+  const r = await berth(d, ['build', '-t', 'files:compressed', dir]);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const out = await sh('files:compressed', 'cat /bz/sub/t.txt /xz/sub/t.txt /zst/sub/t.txt; stat -c "%u:%g %n" /xz/sub/t.txt /owned/sub /owned/sub/t.txt');
+  assert.equal(out, 'packed\npacked\npacked\n1234:2345 /xz/sub/t.txt\n7:8 /owned/sub\n7:8 /owned/sub/t.txt\n');
+
+  // An xz header followed by garbage is not an archive ADD can unpack: copied as a file.
+  const junk = Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), Buffer.alloc(100, 7)]);
+  const j = await berth(d, ['build', '-t', 'files:junk', await ctx({ Dockerfile: 'FROM busybox\nADD junk.xz /j/\n', 'junk.xz': junk })]);
+  assert.equal(j.code, 0, j.stderr + j.stdout);
+  assert.equal(await sh('files:junk', 'wc -c < /j/junk.xz'), '106\n');
+
+  // A real xz tar cut short: recognised as an archive, and its unpacking fails with xz's message.
+  await writeFile(join(src, 'inner/sub/big.bin'), randomBytes(300_000));
+  const whole = await readFile(tarOf('-J', 'big.tar.xz'));
+  const t = await berth(d, ['build', await ctx({ Dockerfile: 'FROM busybox\nADD cut.tar.xz /c/\n', 'cut.tar.xz': whole.subarray(0, whole.length >> 1) })]);
+  assert.equal(t.code, 1, t.stdout);
+  assert.match(t.stderr, /invalid xz data: xz: \(stdin\): Unexpected end of input/);
 });
 
 test('WORKDIR creates its directory, USER applies to RUN; -o type=local exports the files', async () => {

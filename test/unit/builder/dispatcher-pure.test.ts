@@ -6,8 +6,6 @@ import type { StepInputs } from '../../../src/builder/cache/build-cache.js';
 import { goDuration, goQuoteList, goRune, nopCreatedBy } from '../../../src/builder/dispatch/history.js';
 import { BuildArgs } from '../../../src/builder/dispatch/build-args.js';
 import { normalizeDest } from '../../../src/builder/steps/copy-step.js';
-import { parseDockerfile } from '../../../src/builder/dockerfile/parse.js';
-import { neededStages, targetStage } from '../../../src/builder/plan.js';
 
 test('COPY wildcards follow Go filepath.Match: no match across /', () => {
   assert.ok(hasWildcards('src/*.txt') && !hasWildcards('src/a.txt'));
@@ -43,13 +41,6 @@ test('COPY destinations are relative to WORKDIR and keep a trailing slash', () =
   assert.equal(normalizeDest('/www', 'sub/'), '/www/sub/');
   assert.equal(normalizeDest('', 'x'), '/x');
   assert.equal(normalizeDest('/w', '/abs'), '/abs');
-});
-
-test('stage planning: target, dependencies, skipped stages', () => {
-  const df = parseDockerfile('FROM busybox AS a\nFROM busybox AS b\nFROM a AS c\nCOPY --from=b /x /x\nFROM busybox AS d\n');
-  assert.deepEqual(neededStages(df, targetStage(df, 'c'), {}).map((s) => s.name), ['a', 'b', 'c']);
-  assert.deepEqual(neededStages(df, targetStage(df, undefined), {}).map((s) => s.name), ['d']);
-  assert.throws(() => targetStage(df, 'zz'), /failed to reach build target zz in Dockerfile/);
 });
 
 test('cache misses are explained by the first changed input', () => {

@@ -1,9 +1,11 @@
 import type { Readable } from 'node:stream';
+import type { ProgressEvent } from '../../../core/progress.js';
 import type { BuildRequest } from '../../../core/wire/build.js';
 
 export interface BuildProgressSink {
   stream(text: string): void;
   aux(value: Record<string, unknown>): void;
+  progress(event: ProgressEvent): void;
 }
 
 export interface BuildBackendApi {

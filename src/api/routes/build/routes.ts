@@ -1,7 +1,9 @@
 import { InvalidArgument, NotImplemented } from '../../../core/errors.js';
+import { decodeRegistryConfig } from '../../../core/wire/registry-config.js';
 import type { Route } from '../../router.js';
 import { queryBool, sendJson, type ApiRequest } from '../../http.js';
 import { JsonStream } from '../../stream/json-stream.js';
+import { toJsonMessage } from '../../stream/progress-stream.js';
 import { errorMessage } from '../../errors.js';
 import type { BuildBackendApi } from './backend.js';
 
@@ -48,10 +50,11 @@ async function postBuild({ raw, res, query, signal }: ApiRequest, backend: Build
     forceRm: queryBool(query, 'forcerm'),
     quiet: queryBool(query, 'q'),
     ...(platform ? { platform } : {}),
+    authConfigs: decodeRegistryConfig(raw.headers['x-registry-config'] as string | undefined),
   };
   const out = new JsonStream(res);
   try {
-    await backend.build(raw, req, { stream: (t) => out.write({ stream: t }), aux: (a) => out.write({ aux: a }) }, signal);
+    await backend.build(raw, req, { stream: (t) => out.write({ stream: t }), aux: (a) => out.write({ aux: a }), progress: (e) => out.write(toJsonMessage(e)) }, signal);
   } catch (err) {
     // Failures before any output (bad Dockerfile, unknown target) are plain API errors.
     if (!res.headersSent) throw err;

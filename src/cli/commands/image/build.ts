@@ -3,7 +3,9 @@ import { InvalidArgumentError } from 'commander';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { buildPrune, imageBuild, type ImageBuildOptions } from '../../../client/build.js';
+import type { JsonMessage } from '../../../core/wire/images.js';
 import type { CliContext } from '../../context.js';
+import { renderProgress } from '../../format/progress.js';
 import { humanSize } from '../../format/units.js';
 import { collect } from '../../options.js';
 import { contextTar, dockerfileOnlyTar } from './build-context.js';
@@ -135,15 +137,26 @@ export function registerBuild(program: Command, image: Command, ctx: CliContext)
     const messages = await imageBuild(ctx.client(), body, req);
     if (!quiet) ctx.out(`Sending build context to Docker daemon  ${humanSize(sent(), 4)}\n`);
     let imageId: string | undefined;
-    for await (const m of messages) {
-      if (m.error) {
-        // The daemon's in-band error: docker prints it and exits with the failed RUN's code.
-        ctx.err(`${m.error}\n`);
-        process.exitCode = m.errorDetail?.code || 1;
-        return;
+    let failed: JsonMessage | undefined;
+    async function* untilError(): AsyncGenerator<JsonMessage> {
+      for await (const m of messages) {
+        if (m.error) {
+          failed = m;
+          return;
+        }
+        yield m;
       }
-      if (m.aux && typeof m.aux.ID === 'string') imageId = m.aux.ID;
-      if (m.stream) ctx.out(m.stream);
+    }
+    // Step lines and a base image pull's progress, rendered as `docker build` does (bars on a terminal only).
+    const tty = progress === 'tty' || (progress === 'auto' && process.stdout.isTTY === true);
+    await renderProgress(untilError(), { write: (t) => ctx.out(t), isTTY: tty, columns: process.stdout.columns ?? 200 }, (aux) => {
+      if (typeof aux.ID === 'string') imageId = aux.ID;
+    });
+    if (failed) {
+      // The daemon's in-band error: docker prints it and exits with the failed RUN's code.
+      ctx.err(`${failed.error}\n`);
+      process.exitCode = failed.errorDetail?.code || 1;
+      return;
     }
     if (opts.iidfile && imageId) await writeFile(opts.iidfile, imageId);
     if (dest && imageId) await exportImageFiles(ctx.client(), imageId, dest);
