@@ -8,11 +8,7 @@ source "$(dirname "$0")/lib/peers.sh"
 command -v hyperfine >/dev/null || { echo "install hyperfine (apt-get install hyperfine)" >&2; exit 1; }
 RUNS=${RUNS:-15}
 MB=${MB:-1024}
-sfx=$(printf '%04x' $((RANDOM)))
-# A bench daemon of its own: bridge, subnets and chains never shared with the main berthd's berth0.
-start_berthd --bridge "bb$sfx" --bip "10.87.$((RANDOM % 250)).1/24" --default-address-pool "base=10.86.$((16 * (RANDOM % 16))).0/20,size=24" \
-  --iptables-chain-prefix "BERTH-b$sfx"
-_bench_cleanup+=("ip link del bb$sfx 2>/dev/null; node -e 'import(\"$BENCH_REPO/src/network/iptables-firewall.ts\").then(m => m.removeFirewall(\"BERTH-b$sfx\"))' --import tsx 2>/dev/null")
+start_berthd
 start_peer_dockerd
 seed_images busybox:latest
 B="docker -H $BERTH_HOST"

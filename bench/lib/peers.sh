@@ -22,10 +22,20 @@ _wait_sock() { # sock pid-file-or-pid name log
 
 start_berthd() {
   BERTH_ROOT=$(mktemp -d /tmp/berth-bench-XXXXXX)
-  node "$BENCH_REPO/dist/berthd.js" --data-root "$BERTH_ROOT/data" --exec-root "$BERTH_ROOT/exec" "$@" \
+  # A bench daemon of its own unless the caller names a bridge: bridge, subnets and iptables chains
+  # never shared with the main berthd's berth0 or another bench.
+  local net=()
+  if [[ " $* " != *" --bridge "* ]]; then
+    local sfx; sfx=$(printf '%04x' $((RANDOM)))
+    net=(--bridge "bb$sfx" --bip "10.87.$((RANDOM % 250)).1/24" --default-address-pool "base=10.86.$((16 * (RANDOM % 16))).0/20,size=24"
+      --iptables-chain-prefix "BERTH-b$sfx")
+    _bench_cleanup+=("ip link del bb$sfx 2>/dev/null; (cd $BENCH_REPO && node --import tsx -e 'import(\"./src/network/iptables-firewall.ts\").then(m => m.removeFirewall(\"BERTH-b$sfx\"))') 2>/dev/null")
+  fi
+  node "$BENCH_REPO/dist/berthd.js" --data-root "$BERTH_ROOT/data" --exec-root "$BERTH_ROOT/exec" "${net[@]}" "$@" \
     >"$BERTH_ROOT/berthd.log" 2>&1 &
   local pid=$!
-  _bench_cleanup+=("kill $pid; wait $pid 2>/dev/null; umount -R $BERTH_ROOT/data 2>/dev/null; grep -o \" $BERTH_ROOT[^ ]*\" /proc/mounts | sort -r | xargs -r -n1 umount -l; rm -rf $BERTH_ROOT")
+  # Cleanups run in order: the daemon first, then its network (pushed above, so reverse them here).
+  _bench_cleanup=("kill $pid; wait $pid 2>/dev/null; umount -R $BERTH_ROOT/data 2>/dev/null; grep -o \" $BERTH_ROOT[^ ]*\" /proc/mounts | sort -r | xargs -r -n1 umount -l; rm -rf $BERTH_ROOT" "${_bench_cleanup[@]}")
   BERTH_HOST="unix://$BERTH_ROOT/exec/berth.sock"
   _wait_sock "$BERTH_ROOT/exec/berth.sock" "$pid" berthd "$BERTH_ROOT/berthd.log"
 }
@@ -47,8 +57,8 @@ start_peer_dockerd() {
 seed_images() {
   local img
   for img in "$@"; do
-    [[ -n ${BERTH_HOST:-} ]] && $BERTH save "$img" | $BERTH -H "$BERTH_HOST" load -q >/dev/null
-    [[ -n ${PEER_HOST:-} ]] && $BERTH save "$img" | docker -H "$PEER_HOST" load -q >/dev/null
+    if [[ -n ${BERTH_HOST:-} ]]; then $BERTH save "$img" | $BERTH -H "$BERTH_HOST" load -q >/dev/null; fi
+    if [[ -n ${PEER_HOST:-} ]]; then $BERTH save "$img" | docker -H "$PEER_HOST" load -q >/dev/null; fi
   done
 }
 
