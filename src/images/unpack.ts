@@ -70,14 +70,20 @@ async function unpackOne(
   try {
     const upper = await deps.snapshots.upperDir(key);
     // applyLayer hashes the uncompressed stream as it extracts: that hash is the DiffID.
-    const { diffId: actual } = await applyLayer(await deps.content.read(layer.digest), upper, { signal, whiteouts: 'overlay', logger: deps.logger });
+    // The snapshot is new and private until committed: nothing else writes into it.
+    const { diffId: actual, written } = await applyLayer(await deps.content.read(layer.digest), upper, {
+      signal,
+      whiteouts: 'overlay',
+      exclusive: true,
+      logger: deps.logger,
+    });
     if (actual !== diffId) {
       throw new InvalidArgument(`layer ${layer.digest} has diff ID ${actual}, but the image config says ${diffId}`);
     }
-    const usage = await deps.snapshots.usage(key);
+    // The upper dir started empty, so what the layer wrote is its usage: no second walk.
     await deps.snapshots.commit(chainId, key);
     deps.logger.debug('unpacked layer', { digest: layer.digest, chainId });
-    return { chainId, diffId, size: usage.size };
+    return { chainId, diffId, size: written };
   } catch (err) {
     await deps.snapshots.remove(key).catch(() => undefined);
     throw err;
