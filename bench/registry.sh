@@ -23,7 +23,9 @@ _bench_cleanup+=("kill $reg_pid; wait $reg_pid 2>/dev/null; rm -rf $REG_ROOT")
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/v2/" >/dev/null && break; sleep 0.1; done
 R=127.0.0.1:$PORT
 
-start_berthd
+# Its own bridge, subnets and chains: never the machine's berth0 (another berthd's).
+n=$((RANDOM % 200 + 20)) m=$((RANDOM % 250))
+start_berthd --bridge "bbr$n$m" --bip "10.$n.$m.1/24" --default-address-pool "base=10.$((n + 1)).$((m / 16 * 16)).0/20,size=24" --iptables-chain-prefix "BERTH-BR$n$m"
 start_peer_dockerd --iptables=false
 B="$BERTH -H $BERTH_HOST"
 D="docker -H $PEER_HOST"
