@@ -20,6 +20,11 @@ export interface ApplyLayerOptions {
   logger?: Logger;
   /** Every entry gets this owner instead of the archived one (a builder's `ADD --chown` of a tar). */
   owner?: { uid: number; gid: number };
+  /**
+   * Nothing else changes `root` while the layer is applied (a fresh snapshot's upper dir):
+   * directories checked once are trusted for later entries. Leave unset for live trees.
+   */
+  exclusive?: boolean;
 }
 
 export interface ApplyLayerResult {
@@ -27,6 +32,11 @@ export interface ApplyLayerResult {
   size: number;
   /** sha256 of the uncompressed tar: the layer's DiffID. */
   diffId: Digest;
+  /**
+   * Apparent bytes of the non-directories the layer left in `root` (a hardlink once): the
+   * snapshot's disk usage when `root` started empty, known without walking it again.
+   */
+  written: number;
 }
 
 /**
@@ -43,7 +53,7 @@ export async function applyLayer(source: Readable, root: string, opts: ApplyLaye
   const counter = new DigestStream();
   const extract = tar.extract();
   const rawPax = tapRawPax(extract);
-  const writer = new LayerWriter(root, opts.whiteouts ?? 'overlay', opts.logger ?? silentLogger);
+  const writer = new LayerWriter(root, { whiteouts: opts.whiteouts ?? 'overlay', logger: opts.logger ?? silentLogger, exclusive: opts.exclusive === true });
   const feeding = pipeline(decompressStream(source), counter, extract, opts.signal ? { signal: opts.signal } : {});
   // Observed below; this only keeps an early rejection from counting as unhandled.
   feeding.catch(() => {});
@@ -77,7 +87,7 @@ export async function applyLayer(source: Readable, root: string, opts: ApplyLaye
   await feeding.catch((err: unknown) => {
     throw asMalformed(err);
   });
-  return { size: counter.size, diffId: counter.digest() };
+  return { size: counter.size, diffId: counter.digest(), written: writer.writtenBytes };
 }
 
 /** Corrupt gzip (zlib's Z_* codes) or tar (tar-stream's plain Errors) is bad input, not an internal fault. */

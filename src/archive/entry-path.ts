@@ -27,6 +27,8 @@ export function refused(name: string, why: string): InvalidArgument {
  * layer) planted. Missing parents are created 0755 when `create` is set, as Docker
  * does; otherwise a missing parent answers `false` (there is nothing below it).
  * `entryName` (the raw name) and `subject` word the error message.
+ * `known` (exclusive writers only) holds relative paths already checked to be real
+ * directories: they are not checked again, and every parent checked here is added.
  */
 export async function checkParents(
   root: string,
@@ -34,19 +36,27 @@ export async function checkParents(
   entryName: string,
   create: boolean,
   subject = 'path',
+  known?: Set<string>,
 ): Promise<boolean> {
+  const last = rel.lastIndexOf('/');
+  if (last < 0) return true;
+  if (known?.has(rel.slice(0, last)) === true) return true;
   const parts = rel.split('/');
   let abs = root;
   for (let i = 0; i < parts.length - 1; i++) {
     abs = join(abs, parts[i]!);
+    const prefix = known !== undefined ? parts.slice(0, i + 1).join('/') : '';
+    if (known?.has(prefix) === true) continue;
     const st = await lstatOrNull(abs);
     if (st === null) {
       if (!create) return false;
       await mkdir(abs, { mode: 0o755 });
+      known?.add(prefix);
       continue;
     }
     if (st.isSymbolicLink()) throw refused(entryName, `${subject} goes through the symlink "${parts.slice(0, i + 1).join('/')}"`);
     if (!st.isDirectory()) throw refused(entryName, `parent "${parts.slice(0, i + 1).join('/')}" is not a directory`);
+    known?.add(prefix);
   }
   return true;
 }

@@ -4,3 +4,4 @@ export { applyLayer, type ApplyLayerOptions, type ApplyLayerResult } from './app
 export { packDirectory, type PackOptions } from './pack-dir.js';
 export type { WhiteoutMode } from './layer-writer.js';
 export { OVERLAY_OPAQUE_XATTR, WHITEOUT_OPAQUE, WHITEOUT_PREFIX, isOverlayWhiteout } from './whiteout.js';
+export { coalesceStream, COALESCE_BYTES } from './coalesce-stream.js';

@@ -11,6 +11,12 @@ import { fsyncDir } from '../util/atomic.js';
 import { KeyedMutex } from '../util/mutex.js';
 
 const BLOB_MODE = 0o444;
+/**
+ * Read chunk size of blob streams. Unpacking a layer costs a thread-pool round trip per
+ * chunk at every stage (read, gunzip, hash, write); 1 MiB chunks make gunzip 2-3x faster
+ * than the default 64 KiB and bound memory per reader all the same.
+ */
+const READ_CHUNK = 1 << 20;
 const HEX_RE = /^[a-f0-9]{64}$/;
 
 /**
@@ -100,7 +106,7 @@ export class LocalContentStore implements ContentStore {
     const fh = await open(this.path(digest), 'r').catch((err: unknown) => {
       throw isEnoent(err) ? notFound(digest, err) : err;
     });
-    return fh.createReadStream(opts.start !== undefined ? { start: opts.start } : {});
+    return fh.createReadStream({ highWaterMark: READ_CHUNK, ...(opts.start !== undefined ? { start: opts.start } : {}) });
   }
 
   async readBytes(digest: Digest): Promise<Buffer> {

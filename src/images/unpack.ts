@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { Digest } from '../core/digest.js';
 import type { Descriptor } from '../core/descriptor.js';
 import { InvalidArgument, NotFound } from '../core/errors.js';
@@ -57,6 +58,45 @@ export async function unpackLayers(
   return out;
 }
 
+/** A layer's compressed bytes as they download, and the store's verdict on the same bytes. */
+export interface StreamedLayer {
+  /** The blob's bytes; drained (not read) when the layer turns out to be unpacked already. */
+  stream: Readable;
+  /** Settles when the content store has verified the blob's digest and size and stored it. */
+  stored: Promise<unknown>;
+}
+
+/**
+ * Unpacks the last of `layers` straight from its download (every earlier layer must be
+ * unpacked already), while the same bytes go into the content store. The snapshot is
+ * committed only once the store has verified the blob (`stored`) and the DiffID matched:
+ * a blob failing its digest at the end leaves no snapshot, and the error is the store's.
+ */
+export async function unpackStreamedLayer(
+  deps: ImageDeps,
+  layers: readonly Descriptor[],
+  diffIds: readonly Digest[],
+  streamed: StreamedLayer,
+  signal?: AbortSignal,
+): Promise<LayerRecord> {
+  if (layers.length === 0 || layers.length !== diffIds.length) {
+    throw new InvalidArgument(`image has ${layers.length} layers but its config lists ${diffIds.length} diff IDs`);
+  }
+  const chains = computeChainIds(diffIds);
+  const i = layers.length - 1;
+  const chainId = chains[i]!;
+  return unpackLock.run(chainId, async () => {
+    if (await committed(deps, chainId)) {
+      // Someone else unpacked it meanwhile: the bytes only go to the store.
+      streamed.stream.resume();
+      await streamed.stored;
+      const known = deps.store.layer(chainId);
+      return known ?? { chainId, diffId: diffIds[i]!, size: (await deps.snapshots.usage(chainId)).size };
+    }
+    return unpackOne(deps, layers[i]!, diffIds[i]!, chainId, i > 0 ? chains[i - 1] : undefined, signal, streamed);
+  });
+}
+
 async function unpackOne(
   deps: ImageDeps,
   layer: Descriptor,
@@ -64,20 +104,30 @@ async function unpackOne(
   chainId: Digest,
   parent: Digest | undefined,
   signal?: AbortSignal,
+  streamed?: StreamedLayer,
 ): Promise<LayerRecord> {
   const key = `extract-${randomBytes(8).toString('hex')}-${chainId}`;
   await deps.snapshots.prepare(key, parent);
   try {
     const upper = await deps.snapshots.upperDir(key);
+    const source = streamed ? streamed.stream : await deps.content.read(layer.digest);
     // applyLayer hashes the uncompressed stream as it extracts: that hash is the DiffID.
-    const { diffId: actual } = await applyLayer(await deps.content.read(layer.digest), upper, { signal, whiteouts: 'overlay', logger: deps.logger });
+    // The snapshot is new and private until committed: nothing else writes into it.
+    const { diffId: actual, written } = await applyLayer(source, upper, {
+      signal,
+      whiteouts: 'overlay',
+      exclusive: true,
+      logger: deps.logger,
+    });
+    // Bytes straight from a registry are trusted only once the store has checked their digest.
+    if (streamed) await streamed.stored;
     if (actual !== diffId) {
       throw new InvalidArgument(`layer ${layer.digest} has diff ID ${actual}, but the image config says ${diffId}`);
     }
-    const usage = await deps.snapshots.usage(key);
+    // The upper dir started empty, so what the layer wrote is its usage: no second walk.
     await deps.snapshots.commit(chainId, key);
-    deps.logger.debug('unpacked layer', { digest: layer.digest, chainId });
-    return { chainId, diffId, size: usage.size };
+    deps.logger.debug('unpacked layer', { digest: layer.digest, chainId, from: streamed ? 'download' : 'store' });
+    return { chainId, diffId, size: written };
   } catch (err) {
     await deps.snapshots.remove(key).catch(() => undefined);
     throw err;

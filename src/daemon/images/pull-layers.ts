@@ -1,16 +1,18 @@
-import { Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Descriptor } from '../../core/descriptor.js';
 import { shortId, type Digest } from '../../core/digest.js';
 import { isBerthError, messageOf, NotFound, Unavailable, type BerthError } from '../../core/errors.js';
 import type { ProgressSink } from '../../core/progress.js';
+import { coalesceStream } from '../../archive/index.js';
 import { chainIds } from '../../images/chain-id.js';
 import type { ImageDeps } from '../../images/deps.js';
-import { unpackLayers } from '../../images/unpack.js';
+import { unpackLayers, unpackStreamedLayer } from '../../images/unpack.js';
 import type { RegistryRepository } from '../../registry/client/index.js';
 import { Semaphore } from '../../util/semaphore.js';
 import { observedContent } from './observed-content.js';
 import { byteProgress } from './progress-throttle.js';
+import { teeStream } from './pull-tee.js';
 
 /** Docker's default max-concurrent-downloads. */
 export const DOWNLOAD_CONCURRENCY = 3;
@@ -29,8 +31,11 @@ export interface LayerPullInput {
  * whose chain is already unpacked are skipped ("Already exists"); the others download
  * up to three at a time into the content store (verified while streaming, never held
  * in memory) while each is unpacked, in order, as soon as it and its parents are in.
- * The first failure cancels the rest and is rethrown naming the blob; blobs already
- * stored stay for a retry (or for GC), and no image record is written here.
+ * A layer whose download starts while the unpack is waiting for it (its parents are
+ * unpacked) is unpacked straight from the download as the same bytes go into the store,
+ * instead of being read back afterwards; its snapshot is committed only once the store
+ * verified the blob. The first failure cancels the rest and is rethrown naming the blob;
+ * blobs already stored stay for a retry (or for GC), and no image record is written here.
  */
 export async function pullLayers(input: LayerPullInput): Promise<void> {
   const { deps, repo, layers, diffIds, progress } = input;
@@ -62,10 +67,24 @@ export async function pullLayers(input: LayerPullInput): Promise<void> {
   }
   const slots = new Semaphore(DOWNLOAD_CONCURRENCY);
   const downloads = new Map<string, Promise<void>>();
-  for (const l of missing) {
+  /** The layer the in-order unpack below waits for: its parents are all unpacked. */
+  let next = present;
+  /** Layers unpacked by their own download. */
+  const streamedDone = new Set<number>();
+  for (let i = present; i < layers.length; i++) {
+    const l = layers[i]!;
     if (downloads.has(l.digest)) continue;
     if (slots.full) progress({ id: shortId(l.digest), status: 'Waiting' });
-    const p = slots.run(() => download(deps, repo, l, progress, signal));
+    const p = slots.run(async () => {
+      const unpack: StreamUnpack | undefined =
+        next === i
+          ? async (streamed) => {
+              await unpackStreamedLayer(deps, layers.slice(0, i + 1), diffIds.slice(0, i + 1), streamed, signal);
+              streamedDone.add(i);
+            }
+          : undefined;
+      await download(deps, repo, l, progress, signal, unpack);
+    });
     p.catch(fail);
     downloads.set(l.digest, p);
   }
@@ -78,8 +97,14 @@ export async function pullLayers(input: LayerPullInput): Promise<void> {
   try {
     for (let i = present; i < layers.length; i++) {
       const l = layers[i]!;
+      next = i;
       await downloads.get(l.digest);
       const id = shortId(l.digest);
+      if (streamedDone.has(i)) {
+        progress({ id, status: 'Extracting', current: l.size, total: l.size });
+        progress({ id, status: 'Pull complete' });
+        continue;
+      }
       extracting.set(l.digest, byteProgress(progress, id, 'Extracting', l.size));
       progress({ id, status: 'Extracting', current: 0, total: l.size });
       await unpackLayers(unpackDeps, layers.slice(0, i + 1), diffIds.slice(0, i + 1), signal);
@@ -93,6 +118,9 @@ export async function pullLayers(input: LayerPullInput): Promise<void> {
   if (firstError !== undefined) throw firstError;
 }
 
+/** Unpacks a layer from its download stream; see unpackStreamedLayer. */
+type StreamUnpack = (streamed: { stream: Readable; stored: Promise<unknown> }) => Promise<void>;
+
 async function isCommitted(deps: ImageDeps, chainId: Digest): Promise<boolean> {
   try {
     return (await deps.snapshots.stat(chainId)).kind === 'committed';
@@ -102,8 +130,18 @@ async function isCommitted(deps: ImageDeps, chainId: Digest): Promise<boolean> {
   }
 }
 
-/** One blob into the content store, digest and size checked while it streams. */
-async function download(deps: ImageDeps, repo: RegistryRepository, layer: Descriptor, progress: ProgressSink, signal: AbortSignal): Promise<void> {
+/**
+ * One blob into the content store, digest and size checked while it streams; with
+ * `unpack`, the same bytes are unpacked as they arrive (a tee with backpressure).
+ */
+async function download(
+  deps: ImageDeps,
+  repo: RegistryRepository,
+  layer: Descriptor,
+  progress: ProgressSink,
+  signal: AbortSignal,
+  unpack?: StreamUnpack,
+): Promise<void> {
   const id = shortId(layer.digest);
   signal.throwIfAborted();
   if (await deps.content.has(layer.digest)) {
@@ -126,16 +164,37 @@ async function download(deps: ImageDeps, repo: RegistryRepository, layer: Descri
         cb();
       },
     });
+    // Socket reads are 16-64 KiB; hashing, gunzip and file writes go faster per MiB.
+    const piping = pipeline(res.body, coalesceStream(), counter, { signal });
+    const [toStore, toUnpack] = unpack ? teeStream(counter) : [counter, undefined];
     // The store verifies digest and size as the bytes pass and publishes only a match.
-    const stored = deps.content.ingest(counter, { digest: layer.digest, size: layer.size }, { signal });
-    const [piped, verified] = await Promise.allSettled([pipeline(res.body, counter, { signal }), stored]);
-    // The store's verdict (digest or size mismatch) says more than the stream it cut short.
+    const stored = deps.content.ingest(toStore, { digest: layer.digest, size: layer.size }, { signal });
+    let unpacking: Promise<void> = Promise.resolve();
+    if (unpack && toUnpack) {
+      // A store that refuses the bytes (too many, wrong digest) stops the unpack at once.
+      stored.catch((err: unknown) => toUnpack.destroy(err instanceof Error ? err : new Error(String(err))));
+      // A failed unpack drops its branch, and the download still runs to the store's verdict:
+      // a corrupt blob (bad gzip, broken tar) is then reported as the blob's digest mismatch.
+      unpacking = unpack({ stream: toUnpack, stored });
+    }
+    const [piped, verified, unpacked] = await Promise.allSettled([piping, stored, unpacking]);
+    // The store's verdict (digest or size mismatch) says more than the streams it cut short.
     if (verified.status === 'rejected' && (isBerthError(verified.reason) || piped.status === 'fulfilled')) throw verified.reason;
     if (piped.status === 'rejected') throw piped.reason;
+    if (verified.status === 'rejected') throw verified.reason;
+    // The blob is the one asked for, so an unpack failure (a hostile entry, a DiffID
+    // mismatch) is about its content and keeps its own words, as when unpacked from the store.
+    if (unpacked.status === 'rejected') throw new UnpackFailure(unpacked.reason);
   } catch (err) {
+    if (err instanceof UnpackFailure) throw err.reason;
     throw blobError(layer.digest, err, signal);
   }
   progress({ id, status: 'Download complete' });
+}
+
+/** Carries an unpack error past the blob-error wrapping. */
+class UnpackFailure {
+  constructor(readonly reason: unknown) {}
 }
 
 /** The failure of one blob, with its digest in the message and its class kept. */

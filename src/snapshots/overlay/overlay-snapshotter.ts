@@ -11,6 +11,7 @@ import { mountPointsUnder } from '../../mount/mountinfo.js';
 import { diskUsage } from '../disk-usage.js';
 import { loadMetadata, saveMetadata, type Metadata, type SnapshotRecord } from './metadata.js';
 import { isMountable, overlayMounts } from './overlay-mounts.js';
+import { syncFileSystem } from './syncfs.js';
 
 /** Every mutation takes this one lock: metadata.json is a single file rewritten whole. */
 const LOCK = 'metadata';
@@ -26,6 +27,10 @@ const TEMP_PREFIX = 'new-';
  *
  * Crash safety: a snapshot dir is built as `snapshots/new-<random>`, renamed to its id,
  * and only then recorded; removal forgets the record first and deletes the dir after.
+ * Files written into an active snapshot are not fsynced one by one: `commit` syncs the
+ * file system once (syncfs) before it records the snapshot as committed, so a committed
+ * snapshot's content is on disk, and a crash before that leaves an active one (never a
+ * parent, removed by its owner's clean-up or GC).
  * So after a crash the only inconsistency is a dir metadata does not know, and `open()`
  * deletes those.
  */
@@ -80,6 +85,8 @@ export class OverlaySnapshotter implements Snapshotter {
 
   async commit(name: string, key: string, opts?: SnapshotOpts): Promise<void> {
     validateKey(name);
+    // Outside the lock: other snapshots need not wait for this one's data to reach the disk.
+    await syncFileSystem(this.#fs(this.#get(key).id));
     await this.#lock.run(LOCK, async () => {
       const rec = this.#get(key);
       if (rec.kind !== 'active') throw new FailedPrecondition(`snapshot ${key} is ${rec.kind}, only an active snapshot can be committed`);

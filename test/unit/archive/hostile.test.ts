@@ -8,12 +8,24 @@ import { streamOf, tarOf, tempDir, type TestEntry } from './helpers.js';
 /**
  * Each case gets base/{root,outside}; outside/secret must come through untouched and
  * nothing new may appear in outside/. The error must be InvalidArgument naming the entry.
+ * Every case runs twice: checking every path afresh, and in exclusive mode (directories
+ * checked once are remembered), whose memory must not outlive a replaced directory.
  */
 async function refuses(
   entries: (outside: string) => TestEntry[],
   badEntry: string,
   why: RegExp,
   opts: { whiteouts?: 'overlay' | 'remove'; prepare?: (root: string, outside: string) => Promise<void> } = {},
+): Promise<void> {
+  await refusesIn(entries, badEntry, why, { ...opts, exclusive: false });
+  await refusesIn(entries, badEntry, why, { ...opts, exclusive: true });
+}
+
+async function refusesIn(
+  entries: (outside: string) => TestEntry[],
+  badEntry: string,
+  why: RegExp,
+  opts: { whiteouts?: 'overlay' | 'remove'; exclusive: boolean; prepare?: (root: string, outside: string) => Promise<void> },
 ): Promise<void> {
   const { dir, cleanup } = await tempDir('hostile');
   try {
@@ -24,7 +36,7 @@ async function refuses(
     await writeFile(join(outside, 'secret'), 'secret\n');
     await opts.prepare?.(root, outside);
     const layer = await tarOf(entries(outside));
-    await assert.rejects(applyLayer(streamOf(layer), root, { whiteouts: opts.whiteouts }), (err: Error & { code?: string }) => {
+    await assert.rejects(applyLayer(streamOf(layer), root, { whiteouts: opts.whiteouts, exclusive: opts.exclusive }), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'INVALID_ARGUMENT', err.message);
       assert.ok(err.message.startsWith(`refusing tar entry ${JSON.stringify(badEntry)}: `), err.message);
       assert.match(err.message, why);
@@ -96,6 +108,42 @@ test('refuses a whiteout through a symlink (overlay)', () =>
   refuses((o) => [{ name: 'evil', type: 'symlink', linkname: o }, { name: 'evil/.wh.secret', body: '' }], 'evil/.wh.secret', /through the symlink/));
 
 test('refuses a whiteout of ..', () => refuses(() => [{ name: 'd/.wh...', body: '' }], 'd/.wh...', /malformed whiteout/, { whiteouts: 'remove' }));
+
+test('refuses writing through a symlink that replaced a directory written earlier', () =>
+  refuses(
+    (o) => [
+      { name: 'a/', type: 'directory' },
+      { name: 'a/f', body: 'x' },
+      { name: 'a', type: 'symlink', linkname: o },
+      { name: 'a/pwned', body: 'x' },
+    ],
+    'a/pwned',
+    /through the symlink "a"/,
+  ));
+
+test('refuses a hardlink through a symlink that replaced a directory written earlier', () =>
+  refuses(
+    (o) => [
+      { name: 'a/b/', type: 'directory' },
+      { name: 'a/b/f', body: 'x' },
+      { name: 'a/b', type: 'symlink', linkname: o },
+      { name: 'x', type: 'link', linkname: 'a/b/secret' },
+    ],
+    'x',
+    /through the symlink "a\/b"/,
+  ));
+
+test('refuses writing below a directory a whiteout replaced (overlay)', () =>
+  refuses(
+    () => [
+      { name: 'a/b/', type: 'directory' },
+      { name: 'a/b/f', body: 'x' },
+      { name: 'a/.wh.b', body: '' },
+      { name: 'a/b/g', body: 'x' },
+    ],
+    'a/b/g',
+    /parent "a\/b" is not a directory/,
+  ));
 
 test('a file entry replaces a symlink instead of writing through it', async () => {
   const { dir, cleanup } = await tempDir('hostile');
