@@ -166,17 +166,21 @@ export async function handleExit(ctx: DaemonContext, id: string, code: number): 
   if (!c || c.Id !== id) return;
   // conmon leaves an `oom` file in the persist dir when the kernel's OOM killer hit the container.
   // The exit file's time is when the container ended, also when berthd learns of it later (live restore).
-  const finishedAt = await stat(join(ctx.containers.exitDir, id)).then(
-    (st) => st.mtime.toISOString(),
-    () => new Date().toISOString(),
-  );
-  const oomKilled = await access(join(ctx.containers.bundleRoot, id, 'persist', 'oom')).then(
-    () => true,
-    () => false,
-  );
-  await runtime.delete(id, true).catch(() => undefined);
-  await teardownNetworking(ctx, c).catch((err: unknown) => ctx.logger.warn('network teardown failed', { id, error: messageOf(err) }));
-  await mounter.unmount(rootfsOf(ctx, id), { detach: true }).catch(() => undefined);
+  // The container's init is gone: runc's state, the network and the (lazily detached) rootfs mount do not
+  // depend on each other, so they are released together; `wait` and attached clients wait for all of it.
+  const [finishedAt, oomKilled] = await Promise.all([
+    stat(join(ctx.containers.exitDir, id)).then(
+      (st) => st.mtime.toISOString(),
+      () => new Date().toISOString(),
+    ),
+    access(join(ctx.containers.bundleRoot, id, 'persist', 'oom')).then(
+      () => true,
+      () => false,
+    ),
+    runtime.delete(id, true).catch(() => undefined),
+    teardownNetworking(ctx, c).catch((err: unknown) => ctx.logger.warn('network teardown failed', { id, error: messageOf(err) })),
+    mounter.unmount(rootfsOf(ctx, id), { detach: true }).catch(() => undefined),
+  ]);
   await releaseMounts(ctx, c);
   c.State = { ...c.State, Status: 'exited', Running: false, Paused: false, Restarting: false, OOMKilled: oomKilled, Pid: 0, ExitCode: code, FinishedAt: finishedAt };
   await store.save(c);
