@@ -199,6 +199,17 @@ async function main(): Promise<void> {
   await restoreContainers(ctx);
   await reconcileNetworks(ctx);
   await ctx.volumes.reconcileMounts();
+  const execRuntime = new ConmonExec({
+    binaries: () => runtime.binaries(),
+    runcRoot: join(cfg.execRoot, 'runc'),
+    bundleRoot: ctx.containers.bundleRoot,
+    execRoot: join(cfg.execRoot, 'execs'),
+    socketDir: join(cfg.execRoot, 'sockets'),
+    logger,
+  });
+  // Exec sessions live in memory: directories of those the previous berthd left (monitor gone) go now.
+  const execsSwept = await execRuntime.sweep();
+  if (execsSwept.length) logger.info('removed exec directories left by a previous run', { count: execsSwept.length });
   // Before GC: unmounts step rootfs a crash left, so their snapshots can be swept.
   const builds = await BuildService.open(ctx);
   // Whatever a crash mid-import/load left behind is referenced by no image record.

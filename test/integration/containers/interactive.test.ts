@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { berth, busyboxTar, destroyDaemon, docker, exists, startDaemon, DOCKER, BERTH, type Daemon } from '../../helpers/berthd.js';
 
 const run = promisify(execFile);
+// A tmux server of our own: test runs of other checkouts on this machine kill theirs when they end.
+const TMUX_SOCKET = `berth-it-${process.pid}`;
 const hasTmux = await exists('/usr/bin/tmux');
 
 let d: Daemon;
@@ -15,11 +17,11 @@ before(async () => {
   assert.equal(r.code, 0, r.stderr);
 });
 after(async () => {
-  await run('tmux', ['-L', 'berth-it', 'kill-server']).catch(() => undefined);
+  await run('tmux', ['-L', TMUX_SOCKET, 'kill-server']).catch(() => undefined);
   if (d) await destroyDaemon(d);
 });
 
-const tmux = (...args: string[]) => run('tmux', ['-L', 'berth-it', ...args]);
+const tmux = (...args: string[]) => run('tmux', ['-L', TMUX_SOCKET, ...args]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitForPane(session: string, re: RegExp, ms = 10_000): Promise<string> {
