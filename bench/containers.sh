@@ -18,7 +18,11 @@ RUNS=${RUNS:-20}
 OUT=$(mktemp -d /tmp/berth-bench-ctr-XXXXXX)
 _bench_cleanup+=("rm -rf $OUT")
 
-start_berthd
+sfx=$(printf '%04x' $((RANDOM)))
+# Its own bridge, subnets and chains: never the main berthd's berth0 and BERTH chains.
+start_berthd --bridge "bc$sfx" --bip "10.85.$((RANDOM % 250)).1/24" --default-address-pool "base=10.84.$((16 * (RANDOM % 16))).0/20,size=24" \
+  --iptables-chain-prefix "BERTH-c$sfx"
+_bench_cleanup+=("ip link del bc$sfx 2>/dev/null; node -e 'import(\"$BENCH_REPO/src/network/iptables-firewall.ts\").then(m => m.removeFirewall(\"BERTH-c$sfx\"))' --import tsx 2>/dev/null")
 start_peer_dockerd --iptables=false
 seed_images busybox:latest
 B="docker -H $BERTH_HOST"
@@ -38,6 +42,7 @@ console.log(`${process.argv[2].padEnd(28)} docker ${f(d)}   berth ${f(b)}   bert
 
 echo "median of $RUNS runs each ($(date -u +%F), $(nproc) CPUs, $(uname -r))"
 compare 'run --rm true' "docker -H @H@ run --rm --network none busybox true"
+compare 'run --rm true (bridge)' "docker -H @H@ run --rm busybox true"
 compare 'create+start+wait+rm' "sh -c 'id=\$(docker -H @H@ create --network none busybox true) && docker -H @H@ start \$id >/dev/null && docker -H @H@ wait \$id >/dev/null && docker -H @H@ rm \$id >/dev/null'"
 compare 'run -d + rm -f' "sh -c 'docker -H @H@ rm -f \$(docker -H @H@ run -d --network none busybox sleep 60) >/dev/null'"
 

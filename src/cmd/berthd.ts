@@ -20,7 +20,7 @@ import { restoreContainers } from '../daemon/containers/restore.js';
 import { readBoundingSet } from '../runtime/spec/host-capabilities.js';
 import { containersBackend } from '../daemon/containers/containers-backend.js';
 import { ConmonRuncRuntime } from '../runtime/runc/conmon-runc-runtime.js';
-import { ConmonContainerIo } from '../runtime/runc/conmon-attach.js';
+import { ConmonContainerIo, preloadConmonAttach } from '../runtime/runc/conmon-attach.js';
 import { ConmonExec } from '../runtime/runc/conmon-exec.js';
 import { ExecStore } from '../daemon/exec/exec-record.js';
 import { execBackend } from '../daemon/exec/exec-use-cases.js';
@@ -239,6 +239,8 @@ async function main(): Promise<void> {
   const sockets: string[] = [];
   for (const [i, host] of cfg.hosts.entries()) sockets.push(await listenOn(servers[i]!, host));
   logger.info('berthd started', { version: BERTH_VERSION, dataRoot: cfg.dataRoot, execRoot: cfg.execRoot, hosts: cfg.hosts });
+  // Once serving: the attach addon loads while berthd is idle, not on the first exec.
+  setImmediate(preloadConmonAttach);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
