@@ -36,21 +36,26 @@ test('a finished exec leaves no directory; after a crash, start sweeps ended ses
   assert.equal((await docker(d, ['run', '-d', '--name', 'sweep', 'busybox', 'sleep', '3600'])).code, 0);
   const r = await docker(d, ['exec', 'sweep', 'sh', '-c', 'echo done; exit 4']);
   assert.deepEqual([r.code, r.stdout], [4, 'done\n']);
-  for (let i = 0; i < 50 && (await list()).length; i++) await sleep(20);
+  for (let i = 0; i < 200 && (await list()).length; i++) await sleep(25);
   assert.deepEqual(await list(), [], 'the ended session removed its directory');
 
   assert.equal((await docker(d, ['exec', '-d', 'sweep', 'sleep', '3600'])).code, 0);
-  assert.equal((await docker(d, ['exec', '-d', 'sweep', 'sleep', '1'])).code, 0);
+  // Ends when the test says so (a file it makes through the rootfs mount): no timing guesses.
+  const waitGo = ['sh', '-c', 'while [ ! -e /tmp/go ]; do sleep 0.05; done'];
+  assert.equal((await docker(d, ['exec', '-d', 'sweep', ...waitGo])).code, 0);
   const [live] = await execsRunning(['sleep', '3600']);
-  const [short] = await execsRunning(['sleep', '1']);
+  const [short] = await execsRunning(waitGo);
   assert.ok(live && short, `both exec directories exist: ${(await list()).join(' ')}`);
   // What an older berthd or a crash before conmon ran could leave: a directory no monitor owns.
   const stray = 'f'.repeat(64);
   await mkdir(join(execsDir(), stray, 'exits'), { recursive: true });
   await writeFile(join(execsDir(), stray, 'process.json'), '{}');
 
+  const id = (await docker(d, ['inspect', '-f', '{{.Id}}', 'sweep'])).stdout.trim();
   await d.stop('SIGKILL');
-  await sleep(1_500); // the short exec ends while no berthd runs
+  // The short exec ends while no berthd runs.
+  await writeFile(join(d.dataRoot, 'containers', id, 'rootfs', 'tmp', 'go'), '');
+  for (let i = 0; i < 200 && !(await exists(join(execsDir(), short, 'exits', id))); i++) await sleep(25);
   d = await startDaemon([], { root: d.root });
 
   assert.deepEqual(await list(), [live], 'only the session whose conmon still runs keeps its directory');
