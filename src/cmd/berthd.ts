@@ -20,7 +20,7 @@ import { restoreContainers } from '../daemon/containers/restore.js';
 import { readBoundingSet } from '../runtime/spec/host-capabilities.js';
 import { containersBackend } from '../daemon/containers/containers-backend.js';
 import { ConmonRuncRuntime } from '../runtime/runc/conmon-runc-runtime.js';
-import { ConmonContainerIo } from '../runtime/runc/conmon-attach.js';
+import { ConmonContainerIo, preloadConmonAttach } from '../runtime/runc/conmon-attach.js';
 import { ConmonExec } from '../runtime/runc/conmon-exec.js';
 import { ExecStore } from '../daemon/exec/exec-record.js';
 import { execBackend } from '../daemon/exec/exec-use-cases.js';
@@ -199,6 +199,17 @@ async function main(): Promise<void> {
   await restoreContainers(ctx);
   await reconcileNetworks(ctx);
   await ctx.volumes.reconcileMounts();
+  const execRuntime = new ConmonExec({
+    binaries: () => runtime.binaries(),
+    runcRoot: join(cfg.execRoot, 'runc'),
+    bundleRoot: ctx.containers.bundleRoot,
+    execRoot: join(cfg.execRoot, 'execs'),
+    socketDir: join(cfg.execRoot, 'sockets'),
+    logger,
+  });
+  // Exec sessions live in memory: directories of those the previous berthd left (monitor gone) go now.
+  const execsSwept = await execRuntime.sweep();
+  if (execsSwept.length) logger.info('removed exec directories left by a previous run', { count: execsSwept.length });
   // Before GC: unmounts step rootfs a crash left, so their snapshots can be swept.
   const builds = await BuildService.open(ctx);
   // Whatever a crash mid-import/load left behind is referenced by no image record.
@@ -228,6 +239,8 @@ async function main(): Promise<void> {
   const sockets: string[] = [];
   for (const [i, host] of cfg.hosts.entries()) sockets.push(await listenOn(servers[i]!, host));
   logger.info('berthd started', { version: BERTH_VERSION, dataRoot: cfg.dataRoot, execRoot: cfg.execRoot, hosts: cfg.hosts });
+  // Once serving: the attach addon loads while berthd is idle, not on the first exec.
+  setImmediate(preloadConmonAttach);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -58,13 +58,14 @@ export async function* containerLogs(ctx: DaemonContext, ref: string, opts: LogO
     const t = Date.parse(r.time);
     return (since === undefined || t >= since) && (until === undefined || t <= until);
   };
-  let exited = !c.State.Running;
-  if (!exited) ctx.containers.events.nextExit(c.Id, opts.signal).then(() => (exited = true), () => undefined);
-  const follow = opts.follow && !exited;
+  const exited = new AbortController();
+  if (!c.State.Running) exited.abort();
+  else ctx.containers.events.nextExit(c.Id, opts.signal).then(() => exited.abort(), () => undefined);
+  const follow = opts.follow && !exited.signal.aborted;
   // With --tail the last N records of what exists are held back until the reader has caught up.
   const ring: LogRecord[] = [];
   let holding = tail !== undefined;
-  for await (const r of readContainerLog(ctx.containers.store.dir(c.Id), { follow, signal: opts.signal, stopWhen: () => exited })) {
+  for await (const r of readContainerLog(ctx.containers.store.dir(c.Id), { follow, signal: opts.signal, writerDone: exited.signal })) {
     if (r === CAUGHT_UP) {
       // Without follow the reader may still flush a dead container's partial line: it belongs to the tail.
       if (follow && holding) {
@@ -92,19 +93,19 @@ export async function* containerLogs(ctx: DaemonContext, ref: string, opts: LogO
 export async function* attachOutput(ctx: DaemonContext, ref: string, opts: { stdout: boolean; stderr: boolean; signal?: AbortSignal }): AsyncGenerator<LogChunk> {
   const c = ctx.containers.store.get(ref);
   const from = Date.now();
-  let exited = false;
+  const exited = new AbortController();
   const release = ctx.containers.events.holdOutput(c.Id);
   const finished = new AbortController();
   const until = opts.signal ? AbortSignal.any([opts.signal, finished.signal]) : finished.signal;
-  ctx.containers.events.nextExit(c.Id, until).then(() => (exited = true), () => undefined);
+  ctx.containers.events.nextExit(c.Id, until).then(() => exited.abort(), () => undefined);
   // A container removed without running (a failed start with --rm) has no exit to wait for.
-  ctx.containers.events.nextRemoval(c.Id, until).then(() => (exited = true), () => undefined);
+  ctx.containers.events.nextRemoval(c.Id, until).then(() => exited.abort(), () => undefined);
   // Only the current generation and later ones can hold output from now on.
   const dir = ctx.containers.store.dir(c.Id);
   const fromSeq = (await logFiles(dir)).at(-1)?.seq ?? 0;
   const list = async () => (await logFiles(dir)).filter((f) => f.seq >= fromSeq);
   try {
-    for await (const r of readLogFiles(list, { follow: true, signal: opts.signal, stopWhen: () => exited, watchPath: dir })) {
+    for await (const r of readLogFiles(list, { follow: true, signal: opts.signal, writerDone: exited.signal, watchPath: dir })) {
       if (r === CAUGHT_UP) continue;
       if (Date.parse(r.time) < from - 5) continue;
       if (r.stream === 'stdout' ? opts.stdout : opts.stderr) yield toChunk(r);

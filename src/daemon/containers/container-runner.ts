@@ -28,22 +28,22 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
   const { runtime, mounter, bundleRoot, exitDir, store } = ctx.containers;
   const rootfs = rootfsOf(ctx, c.Id);
   const bundle = join(bundleRoot, c.Id);
-  await mkdir(rootfs, { recursive: true });
-  await mkdir(exitDir, { recursive: true });
-  await rm(join(exitDir, c.Id), { force: true });
-  // A previous run's exit and oom markers must not describe this one.
-  await rm(join(bundle, 'persist'), { recursive: true, force: true });
-  await runtime.delete(c.Id, true).catch(() => undefined);
-  if (!(await mounter.isMountPoint(rootfs))) {
-    await mounter.mountAll(await ctx.images.snapshots.mounts(c.SnapshotKey), rootfs);
-  }
+  await Promise.all([
+    mkdir(rootfs, { recursive: true }),
+    mkdir(exitDir, { recursive: true }).then(() => rm(join(exitDir, c.Id), { force: true })),
+    // A previous run's exit and oom markers must not describe this one.
+    rm(join(bundle, 'persist'), { recursive: true, force: true }),
+    runtime.delete(c.Id, true).catch(() => undefined),
+  ]);
+  const mountRootfs = async () => {
+    if (!(await mounter.isMountPoint(rootfs))) await mounter.mountAll(await ctx.images.snapshots.mounts(c.SnapshotKey), rootfs);
+  };
   try {
     const hc = c.HostConfig;
-    // The namespace, veths and ports exist before runc runs: the spec only names the namespace.
-    const network = await setupNetworking(ctx, c);
-    const etc = await containerEtcFiles(ctx, c);
-    const user = await resolveUser(rootfs, c.Config.User);
-    const volumes = await startMounts(ctx, c);
+    // Rootfs, network and volumes do not depend on each other. The namespace, veths and ports
+    // exist before runc runs: the spec only names the namespace.
+    const [, network, volumes] = await allSettledOrThrow([mountRootfs(), setupNetworking(ctx, c), startMounts(ctx, c)]);
+    const [etc, user] = await allSettledOrThrow([containerEtcFiles(ctx, c), resolveUser(rootfs, c.Config.User)]);
     const env = [...(c.Config.Env ?? [])];
     if (!env.some((e) => e.startsWith('HOSTNAME='))) env.push(`HOSTNAME=${c.Config.Hostname}`);
     if (c.Config.Tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
@@ -94,9 +94,11 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
       sysctls: hc.Sysctls ?? undefined,
       shmSize: hc.ShmSize || undefined,
     });
-    await mkdir(bundle, { recursive: true });
-    await writeJsonAtomic(join(bundle, 'config.json'), spec);
-    const logMaxSize = await prepareContainerLog(ctx, c);
+    const writeBundle = async () => {
+      await mkdir(bundle, { recursive: true });
+      await writeJsonAtomic(join(bundle, 'config.json'), spec);
+    };
+    const [, logMaxSize] = await allSettledOrThrow([writeBundle(), prepareContainerLog(ctx, c)]);
     const created = await runtime.create({
       id: c.Id,
       bundle,
@@ -141,6 +143,16 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
 }
 
 /**
+ * Promise.all that waits for every step before it throws the first failure: the caller's
+ * cleanup must not race a step that is still setting something up.
+ */
+async function allSettledOrThrow<T extends readonly unknown[] | []>(steps: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(steps);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
+/**
  * Waits for conmon's exit file in the background; also used after a berthd
  * restart for containers that kept running (live restore).
  */
@@ -166,17 +178,21 @@ export async function handleExit(ctx: DaemonContext, id: string, code: number): 
   if (!c || c.Id !== id) return;
   // conmon leaves an `oom` file in the persist dir when the kernel's OOM killer hit the container.
   // The exit file's time is when the container ended, also when berthd learns of it later (live restore).
-  const finishedAt = await stat(join(ctx.containers.exitDir, id)).then(
-    (st) => st.mtime.toISOString(),
-    () => new Date().toISOString(),
-  );
-  const oomKilled = await access(join(ctx.containers.bundleRoot, id, 'persist', 'oom')).then(
-    () => true,
-    () => false,
-  );
-  await runtime.delete(id, true).catch(() => undefined);
-  await teardownNetworking(ctx, c).catch((err: unknown) => ctx.logger.warn('network teardown failed', { id, error: messageOf(err) }));
-  await mounter.unmount(rootfsOf(ctx, id), { detach: true }).catch(() => undefined);
+  // The container's init is gone: runc's state, the network and the (lazily detached) rootfs mount do not
+  // depend on each other, so they are released together; `wait` and attached clients wait for all of it.
+  const [finishedAt, oomKilled] = await Promise.all([
+    stat(join(ctx.containers.exitDir, id)).then(
+      (st) => st.mtime.toISOString(),
+      () => new Date().toISOString(),
+    ),
+    access(join(ctx.containers.bundleRoot, id, 'persist', 'oom')).then(
+      () => true,
+      () => false,
+    ),
+    runtime.delete(id, true).catch(() => undefined),
+    teardownNetworking(ctx, c).catch((err: unknown) => ctx.logger.warn('network teardown failed', { id, error: messageOf(err) })),
+    mounter.unmount(rootfsOf(ctx, id), { detach: true }).catch(() => undefined),
+  ]);
   await releaseMounts(ctx, c);
   c.State = { ...c.State, Status: 'exited', Running: false, Paused: false, Restarting: false, OOMKilled: oomKilled, Pid: 0, ExitCode: code, FinishedAt: finishedAt };
   await store.save(c);
@@ -222,14 +238,20 @@ function shouldRestart(c: ContainerRecord, code: number): boolean {
 export async function removeContainerNow(ctx: DaemonContext, c: ContainerRecord, opts: { removeVolumes?: boolean } = {}): Promise<void> {
   const { store, runtime, mounter, events, bundleRoot, exitDir } = ctx.containers;
   if (c.State.Running) throw new Conflict(`You cannot remove a running container ${c.Id}. Stop the container before attempting removal or force remove`);
-  await runtime.delete(c.Id, true).catch(() => undefined);
-  await teardownNetworking(ctx, c).catch((err: unknown) => ctx.logger.warn('network teardown failed', { id: c.Id, error: messageOf(err) }));
-  await mounter.unmount(rootfsOf(ctx, c.Id), { detach: true }).catch(() => undefined);
-  await ctx.images.snapshots.remove(c.SnapshotKey).catch((err: unknown) => {
-    ctx.logger.warn('removing container snapshot failed', { id: c.Id, error: messageOf(err) });
-  });
-  await rm(join(bundleRoot, c.Id), { recursive: true, force: true });
-  await rm(join(exitDir, c.Id), { force: true });
+  // Each group is independent within; the snapshot goes only once nothing has it mounted, and the
+  // record (what makes the container exist) last, so a crash midway leaves a container to remove again.
+  await Promise.all([
+    runtime.delete(c.Id, true).catch(() => undefined),
+    teardownNetworking(ctx, c).catch((err: unknown) => ctx.logger.warn('network teardown failed', { id: c.Id, error: messageOf(err) })),
+    mounter.unmount(rootfsOf(ctx, c.Id), { detach: true }).catch(() => undefined),
+  ]);
+  await Promise.all([
+    ctx.images.snapshots.remove(c.SnapshotKey).catch((err: unknown) => {
+      ctx.logger.warn('removing container snapshot failed', { id: c.Id, error: messageOf(err) });
+    }),
+    rm(join(bundleRoot, c.Id), { recursive: true, force: true }),
+    rm(join(exitDir, c.Id), { force: true }),
+  ]);
   await store.delete(c.Id);
   await forgetMounts(ctx, c.Id, c.MountPoints ?? [], opts.removeVolumes ?? false);
   emitContainerEvent(ctx, c, 'destroy');

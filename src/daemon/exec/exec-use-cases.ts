@@ -94,11 +94,12 @@ export async function startExec(d: ExecDeps, id: string, opts: { detach: boolean
     rec.Running = true;
     rec.Pid = started.pid;
     const exited = d.runtime.waitExit(c.Id, id).then(
-      async (code) => {
+      (code) => {
         rec.Running = false;
         rec.ExitCode = code;
         rec.Pid = 0;
-        await d.runtime.remove(id).catch(() => undefined);
+        // The exit code is recorded: the client's stream may end now, the directory goes meanwhile.
+        void d.runtime.remove(id).catch(() => undefined);
       },
       (err: unknown) => d.ctx.logger.warn('waiting for exec exit failed', { id, error: messageOf(err) }),
     );

@@ -85,11 +85,12 @@ export interface ReadLogOptions {
   /** Poll interval while following, as a fallback for missed fs.watch events. */
   pollMs?: number;
   /**
-   * While following, checked at end of file: once it returns true the reader
-   * stops there. Callers pass "the container has exited", which conmon reports
-   * only after it wrote the last output, so nothing is cut off.
+   * While following: aborted once the writer is done. The reader then wakes at
+   * once (no poll interval), reads on to the end of the newest file and stops.
+   * Callers abort it when the container has exited, which conmon reports only
+   * after it wrote the last output, so nothing is cut off.
    */
-  stopWhen?: () => boolean;
+  writerDone?: AbortSignal;
 }
 
 const CHUNK = 64 * 1024;
@@ -137,7 +138,8 @@ export async function* readLogFiles(
   list: () => Promise<LogSetFile[]>,
   opts: ReadLogSetOptions,
 ): AsyncGenerator<LogRecord | typeof CAUGHT_UP> {
-  const { follow = false, signal, pollMs = 200, stopWhen, watchPath } = opts;
+  const { follow = false, signal, pollMs = 200, writerDone, watchPath } = opts;
+  const stopped = () => writerDone?.aborted === true;
   const assembler = new LineAssembler();
   let decoder = new TextDecoder();
   let fh: FileHandle | undefined;
@@ -167,6 +169,8 @@ export async function* readLogFiles(
   try {
     for (;;) {
       signal?.throwIfAborted();
+      // Sampled before this pass reads: only a pass that began after the writer was done may end the stream.
+      const finalPass = stopped();
       if (!fh) {
         const next = pending.shift() ?? (follow ? nextFile(await list()) : undefined);
         if (!next) {
@@ -174,8 +178,8 @@ export async function* readLogFiles(
             caughtUp = true;
             yield CAUGHT_UP;
           }
-          if (!follow || stopWhen?.()) break;
-          await waitForChange(watchPath, pollMs, signal);
+          if (!follow || finalPass) break;
+          await waitForChange(watchPath, pollMs, signal, writerDone);
           continue;
         }
         try {
@@ -203,7 +207,8 @@ export async function* readLogFiles(
         caughtUp = true;
         yield CAUGHT_UP;
       }
-      if (!follow || stopWhen?.()) break;
+      if (!follow) break;
+      // Asked before the stop check: a rotation just before the exit still has output in the new file.
       const next = nextFile(await list());
       if (next) {
         // Rotated: what conmon wrote before it switched files is all in this one by now.
@@ -220,7 +225,8 @@ export async function* readLogFiles(
         pending = [next];
         continue;
       }
-      await waitForChange(watchPath, pollMs, signal);
+      if (finalPass) break;
+      await waitForChange(watchPath, pollMs, signal, writerDone);
     }
     // A final line without newline is still a record when the file is complete.
     const last = carry + decoder.decode();
@@ -233,14 +239,23 @@ export async function* readLogFiles(
   }
 }
 
-/** Resolves on a change event for `path`'s directory entry or after `pollMs`; rejects on abort. */
-function waitForChange(path: string, pollMs: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Resolves on a change event for `path`'s directory entry, when `wake` aborts, or
+ * after `pollMs`; rejects when `signal` aborts.
+ */
+function waitForChange(path: string, pollMs: number, signal?: AbortSignal, wake?: AbortSignal): Promise<void> {
+  if (wake?.aborted) return Promise.resolve();
   return new Promise((resolve, reject) => {
     let watcher: ReturnType<typeof watch> | undefined;
     const done = () => {
       clearTimeout(timer);
       watcher?.close();
       signal?.removeEventListener('abort', onAbort);
+      wake?.removeEventListener('abort', onWake);
+    };
+    const onWake = () => {
+      done();
+      resolve();
     };
     const onAbort = () => {
       done();
@@ -259,7 +274,8 @@ function waitForChange(path: string, pollMs: number, signal?: AbortSignal): Prom
     } catch {
       watcher = undefined;
     }
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    wake?.addEventListener('abort', onWake, { once: true });
   });
 }

@@ -24,6 +24,18 @@ function SeqpacketSocket(): new () => SeqpacketSocketLike {
   return seqpacket;
 }
 
+/**
+ * Loads the addon ahead of need (~60 ms on this class of machine), so the first exec
+ * or interactive run after berthd starts does not pay for it. Failures surface on use.
+ */
+export function preloadConmonAttach(): void {
+  try {
+    SeqpacketSocket();
+  } catch {
+    // reported by the first connectConmonAttach
+  }
+}
+
 /** conmon tags each packet it sends with the stream: 2 stdout, 3 stderr. */
 const STDOUT = 2;
 const STDERR = 3;

@@ -1,15 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Conflict, Internal, messageOf } from '../../core/errors.js';
 import type { ExecRuntime, ExecStartOptions, StdioConnection } from '../../core/stdio.js';
-import { writeJsonAtomic } from '../../util/atomic.js';
 import type { Logger } from '../../util/logger.js';
 import { silentLogger } from '../../util/logger.js';
 import { waitExitFile } from '../exit-file.js';
 import type { OciProcess, OciSpec } from '../spec/oci-types.js';
 import { connectConmonAttach, writeConmonResize } from './conmon-attach.js';
+import { liveConmonSessions } from './conmon-procs.js';
 import { runcErrorText } from './runc-cli.js';
 import { parseSyncMessage, type SyncMessage } from './sync-message.js';
 
@@ -76,11 +76,18 @@ export class ConmonExec implements ExecRuntime {
   async start(opts: ExecStartOptions): Promise<{ pid: number; connection?: StdioConnection }> {
     const bin = await this.#o.binaries();
     const dir = this.#dir(opts.execId);
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(join(dir, 'exits'), { recursive: true });
-    await mkdir(this.#o.socketDir, { recursive: true });
+    const [processSpec] = await Promise.all([
+      this.#processSpec(opts),
+      (async () => {
+        await rm(dir, { recursive: true, force: true });
+        await mkdir(join(dir, 'exits'), { recursive: true });
+      })(),
+      mkdir(this.#o.socketDir, { recursive: true }),
+    ]);
     const spec = join(dir, 'process.json');
-    await writeJsonAtomic(spec, await this.#processSpec(opts));
+    // Read once, by runc exec, before start returns; a crash before that leaves an exec nobody can
+    // start again (sessions live in memory), so no fsync or rename is needed here.
+    await writeFile(spec, JSON.stringify(processSpec), { mode: 0o600 });
     const args = [
       '--api-version', '1',
       '-c', opts.containerId,
@@ -154,6 +161,27 @@ export class ConmonExec implements ExecRuntime {
   async remove(execId: string): Promise<void> {
     await rm(this.#dir(execId), { recursive: true, force: true });
     await rm(join(this.#o.socketDir, execId), { recursive: true, force: true });
+  }
+
+  /**
+   * At berthd start: removes the directories of exec sessions whose conmon is gone (the
+   * sessions died with the previous berthd, which was to remove them on exit). An exec
+   * still running under its conmon keeps its directory: conmon writes its exit code there.
+   * Returns the ids removed.
+   */
+  async sweep(): Promise<string[]> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.#o.execRoot);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    if (entries.length === 0) return [];
+    const live = await liveConmonSessions(this.#o.execRoot);
+    const gone = entries.filter((id) => !live.has(id));
+    await Promise.all(gone.map((id) => this.remove(id)));
+    return gone;
   }
 }
 

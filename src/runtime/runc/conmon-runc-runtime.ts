@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Internal, NotFound, messageOf } from '../../core/errors.js';
@@ -189,7 +189,9 @@ export class ConmonRuncRuntime implements Runtime {
 
   async delete(id: string, force = false): Promise<void> {
     try {
-      await this.#runcCall('delete', id, force ? ['--force'] : []);
+      // runc keeps one state directory per container under its root: without it runc knows no such
+      // container, so spawning `runc delete` (~15 ms) could only fail. Start and removal ask often.
+      if (await exists(join(this.#root, id))) await this.#runcCall('delete', id, force ? ['--force'] : []);
     } catch (err) {
       if (err instanceof NotFound) return;
       throw err;
@@ -218,4 +220,14 @@ async function readPidFile(path: string): Promise<number> {
   const pid = Number.parseInt(text.trim(), 10);
   if (!Number.isInteger(pid) || pid <= 0) throw new Internal(`bad pid in ${path}: ${JSON.stringify(text)}`);
   return pid;
+}
+
+/** False only when `path` is surely absent; any other doubt leaves the decision to runc. */
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
 }

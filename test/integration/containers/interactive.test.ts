@@ -7,15 +7,17 @@ import { berth, docker, exists, DOCKER, BERTH, type Daemon } from '../../helpers
 import { useBusyboxDaemon } from '../../helpers/fixture.js';
 
 const run = promisify(execFile);
+// A tmux server of our own: test runs of other checkouts on this machine kill theirs when they end.
+const TMUX_SOCKET = `berth-it-${process.pid}`;
 const hasTmux = await exists('/usr/bin/tmux');
 
 let d: Daemon;
 after(async () => {
-  await run('tmux', ['-L', 'berth-it', 'kill-server']).catch(() => undefined);
+  await run('tmux', ['-L', TMUX_SOCKET, 'kill-server']).catch(() => undefined);
 });
 useBusyboxDaemon({ setup: async (daemon) => void (d = daemon) });
 
-const tmux = (...args: string[]) => run('tmux', ['-L', 'berth-it', ...args]);
+const tmux = (...args: string[]) => run('tmux', ['-L', TMUX_SOCKET, ...args]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitForPane(session: string, re: RegExp, ms = 10_000): Promise<string> {

@@ -71,3 +71,32 @@ test('readK8sLog follows appends until aborted', async (t) => {
   await reading;
   assert.deepEqual(seen, ['first', 'second-partond', 'third']);
 });
+
+test('readK8sLog with writerDone: reads what was written before the writer finished, then stops at once', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'rt-k8s-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const p = join(dir, 'ctr.log');
+  await writeFile(p, `${T} stdout F first\n`);
+  const done = new AbortController();
+  const seen: string[] = [];
+  // A poll far longer than the test: only the writerDone wake-up can end the stream in time.
+  const reading = (async () => {
+    for await (const r of readK8sLog(p, { follow: true, pollMs: 60_000, writerDone: done.signal })) seen.push(r.line);
+  })();
+  await new Promise((r) => setTimeout(r, 100));
+  const t0 = performance.now();
+  await appendFile(p, `${T} stdout F last\n${T} stderr P no newline`);
+  done.abort();
+  await reading;
+  assert.ok(performance.now() - t0 < 2_000, 'the reader stopped on writerDone, not on its poll');
+  assert.deepEqual(seen, ['first', 'last', 'no newline']);
+});
+
+test('readK8sLog with writerDone already aborted reads the file once and ends', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'rt-k8s-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const p = join(dir, 'ctr.log');
+  await writeFile(p, `${T} stdout F only\n`);
+  const lines = (await collect(readK8sLog(p, { follow: true, pollMs: 60_000, writerDone: AbortSignal.abort() }))).map((r) => r.line);
+  assert.deepEqual(lines, ['only']);
+});
