@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { JsonMessage } from '../core/wire/images.js';
 import type { EngineClient } from './engine-client.js';
+import { rawJsonMessages } from './json-messages.js';
 
 /** POST /build query options, as the docker CLI's ImageBuildOptions sends them. */
 export interface ImageBuildOptions {
@@ -17,21 +18,6 @@ export interface ImageBuildOptions {
   rm?: boolean;
   forceRm?: boolean;
   platform?: string;
-}
-
-/** The build's JSON messages, the in-band error included (its `errorDetail.code` is the failed RUN's exit code). */
-async function* buildMessages(res: AsyncIterable<unknown>): AsyncGenerator<JsonMessage> {
-  let buf = '';
-  for await (const chunk of res) {
-    buf += (chunk as Buffer).toString('utf8');
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl).trim();
-      buf = buf.slice(nl + 1);
-      if (line) yield JSON.parse(line) as JsonMessage;
-    }
-  }
-  if (buf.trim()) yield JSON.parse(buf) as JsonMessage;
 }
 
 /** Streams a context tar (plain or gzip) to POST /build; yields the build's JSON messages. */
@@ -56,7 +42,7 @@ export async function imageBuild(client: EngineClient, context: Readable, opts: 
     body: context,
     headers: { 'Content-Type': 'application/x-tar' },
   });
-  return buildMessages(res);
+  return rawJsonMessages(res);
 }
 
 /** POST /build/prune. */

@@ -227,14 +227,7 @@ async function main(): Promise<void> {
     .add(volumeRoutes(volumesBackend(ctx)))
     .add(networkRoutes(networksBackend(ctx)))
     .add(eventsRoutes({ events: (q) => streamEventLines(ctx, q) }))
-    .add(execRoutes(execBackend({ ctx, execs: new ExecStore(), runtime: new ConmonExec({
-      binaries: () => runtime.binaries(),
-      runcRoot: join(cfg.execRoot, 'runc'),
-      bundleRoot: ctx.containers.bundleRoot,
-      execRoot: join(cfg.execRoot, 'execs'),
-      socketDir: join(cfg.execRoot, 'sockets'),
-      logger,
-    }) })));
+    .add(execRoutes(execBackend({ ctx, execs: new ExecStore(), runtime: execRuntime })));
   const servers = cfg.hosts.map(() => createApiServer(router, logger));
   const sockets: string[] = [];
   for (const [i, host] of cfg.hosts.entries()) sockets.push(await listenOn(servers[i]!, host));
