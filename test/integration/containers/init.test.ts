@@ -1,7 +1,7 @@
 // --init: Docker's docker-init (here Debian's static tini) as PID 1, reaping orphans and forwarding signals.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { berth, docker, startDaemon, destroyDaemon, busyboxTar, type CmdResult, type Daemon } from '../../helpers/berthd.js';
 import { useBusyboxDaemon } from '../../helpers/fixture.js';
 
@@ -41,5 +41,6 @@ test('daemon config "init": true gives every container docker-init unless it say
     assert.match(missing.stderr, /failed to find init binary \/nonexistent\/tini/);
   } finally {
     await destroyDaemon(d);
+    await rm(cfg, { force: true });
   }
 });

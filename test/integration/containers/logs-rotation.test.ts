@@ -1,7 +1,7 @@
 // Log rotation with old files kept (--log-opt max-size/max-file, daemon-wide log-opts), read back in order by logs.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { berth, docker, type CmdResult, type Daemon } from '../../helpers/berthd.js';
 import { useBusyboxDaemon } from '../../helpers/fixture.js';
@@ -9,6 +9,7 @@ import { useBusyboxDaemon } from '../../helpers/fixture.js';
 const CONFIG = `/tmp/berth-logrot-${process.pid}.json`;
 await writeFile(CONFIG, JSON.stringify({ 'log-opts': { 'max-size': '32k', 'max-file': '2' } }));
 const daemon = useBusyboxDaemon({ args: ['--config-file', CONFIG] });
+after(() => rm(CONFIG, { force: true }));
 
 type Cli = (d: Daemon, args: string[]) => Promise<CmdResult>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBody, parseBytes, type CreateFlags } from '../../../src/cli/commands/container/create-flags.js';
@@ -23,9 +23,10 @@ test('parseBytes: Docker RAMInBytes, binary units, optional b suffix, any case',
 
 const body = (f: CreateFlags, cmd: string[] = []) => createBody('busybox', cmd, f);
 
-test('createBody maps flags to Docker field names', () => {
+test('createBody maps flags to Docker field names', (t) => {
   process.env.BERTH_TEST_PASSTHROUGH = 'from-host';
   const dir = mkdtempSync(join(tmpdir(), 'berth-flags-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const envFile = join(dir, 'env');
   writeFileSync(envFile, '# comment\n\nFILE=1\nBERTH_TEST_PASSTHROUGH\n');
   const b = body(
