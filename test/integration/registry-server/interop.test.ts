@@ -5,6 +5,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { berth, busyboxTar, destroyDaemon, REPO, runCmd, startDaemon, type Daemon } from '../../helpers/berthd.js';
+import { freePort } from '../../helpers/net.js';
 import { startPeerDockerd, type PeerDockerd } from '../../helpers/peer-dockerd.js';
 import { startRegistry, tempRoot, type RegistryProcess } from './registry-process.js';
 
@@ -88,31 +89,38 @@ test('real Docker (Debian dockerd) pushes to the registry and pulls back the sam
   }
 });
 
-test('scripts/registry-image.sh makes berth/registry:latest, which serves /v2/ with --network host', async () => {
+test('scripts/registry-image.sh makes berth/registry:latest: on the bridge with -p and a volume, berth pushes to it and pulls back', async () => {
   const made = await runCmd('bash', [join(REPO, 'scripts/registry-image.sh'), '-H', d.host]);
   assert.equal(made.code, 0, made.stderr);
-  // A free port for the host network namespace: taken by a throwaway listener, then released.
-  const probe = await startRegistry(join(work, 'probe'));
-  const port = new URL(probe.url).port;
-  await probe.stop();
-  const started = await berth(d, ['run', '-d', '--name', 'registry', '--network', 'host', 'berth/registry:latest', '--addr', `127.0.0.1:${port}`, '--root', '/var/lib/registry']);
+  const port = await freePort();
+  const R = `127.0.0.1:${port}`;
+  // The image's default CMD: --addr 0.0.0.0:5000 --root /var/lib/registry.
+  const started = await berth(d, ['run', '-d', '--name', 'registry', '-p', `${R}:5000`, '-v', 'regdata:/var/lib/registry', 'berth/registry:latest']);
   assert.equal(started.code, 0, started.stderr);
   try {
     let res: Response | undefined;
     for (let i = 0; i < 50 && !res; i++) {
-      res = await fetch(`http://127.0.0.1:${port}/v2/`).catch(() => undefined);
+      res = await fetch(`http://${R}/v2/`).catch(() => undefined);
       if (!res) await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(res, (await berth(d, ['logs', 'registry'])).stderr);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('docker-distribution-api-version'), 'registry/2.0');
+    assert.equal((await berth(d, ['tag', 'busybox:latest', `${R}/bb:1`])).code, 0);
+    const push = await berth(d, ['push', `${R}/bb:1`]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.equal((await berth(d, ['rmi', `${R}/bb:1`])).code, 0);
+    const pull = await berth(d, ['pull', `${R}/bb:1`]);
+    assert.equal(pull.code, 0, pull.stderr);
+    assert.equal((await berth(d, ['image', 'inspect', '--format', '{{.Id}}', `${R}/bb:1`])).stdout.trim(), busyboxId);
     const logs = await berth(d, ['logs', 'registry']);
-    assert.match(logs.stdout + logs.stderr, /method="GET" path="\/v2\/" status=200/);
+    assert.match(logs.stdout + logs.stderr, /method="PUT" path="\/v2\/bb\/manifests\/1" status=201/);
   } finally {
     const stop = await berth(d, ['stop', 'registry']);
     assert.equal(stop.code, 0, stop.stderr);
     const state = await berth(d, ['inspect', '--format', '{{.State.ExitCode}}', 'registry']);
     assert.equal(state.stdout.trim(), '0'); // SIGTERM is a clean shutdown, also as PID 1
-    await berth(d, ['rm', 'registry']);
+    await berth(d, ['rm', '-v', 'registry']);
+    await berth(d, ['volume', 'rm', 'regdata']);
   }
 });
