@@ -6,6 +6,9 @@
 #   pull 0.83x, 1.24x, 1.05x (Berth 136-189 MB/s mean; it was 0.41x under load before the unpack
 #   work: 1 MiB chunks, streamed first layer, fewer round trips per entry); push 1.58x, 1.93x, 1.71x.
 #   LAYERS=4 MB=50 RUNS=5 bench/registry.sh
+# Later runs (merged main, Berth time / Docker time): RUNS=5 with the berth CLI: pull 1.06x (156 vs
+#   165 MB/s mean, within the noise); RUNS=7 adding the docker CLI against berthd (engine against
+#   engine): pull 0.81x via docker CLI (171 vs 138 MB/s), 0.72x via berth CLI; push 0.49x.
 set -euo pipefail
 source "$(dirname "$0")/lib/peers.sh"
 command -v hyperfine >/dev/null || { echo "install hyperfine (apt-get install hyperfine)" >&2; exit 1; }
@@ -56,7 +59,8 @@ $B push -q "$R/berth/seed:1" >/dev/null
 echo "== pull (${LAYERS}x${MB} MB: download + verify + gunzip + unpack) ==" >&2
 hyperfine -N -r "$RUNS" --export-json "$REG_ROOT/pull.json" \
   --prepare "sh -c '$B rmi -f $R/berth/seed:1 bench:big $R/berth/big:1 >/dev/null 2>&1; $D rmi -f $R/berth/seed:1 bench:big $R/docker/big:1 >/dev/null 2>&1; true'" \
-  "$B pull -q $R/berth/seed:1" "$D pull -q $R/berth/seed:1" >&2
+  "$D pull -q $R/berth/seed:1" "docker -H $BERTH_HOST pull -q $R/berth/seed:1" "$B pull -q $R/berth/seed:1" >&2
+# Rows: Docker, then Berth through the same docker CLI (engine against engine), then the berth CLI.
 ratio_table "$REG_ROOT/pull.json"
 node -e '
 const r = require(process.argv[1]).results; const mb = Number(process.argv[2]);
