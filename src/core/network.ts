@@ -62,7 +62,10 @@ export interface NetworkDriver {
   removeSandbox(path: string): Promise<void>;
   /** Namespace files found under `dir`. */
   listSandboxes(dir: string): Promise<string[]>;
-  /** Creates the veth pair, addresses the container side, attaches the host side to the bridge. */
+  /**
+   * Creates the veth pair, addresses the container side, attaches the host side to the
+   * bridge. Makes the sandbox first when it is missing (as createSandbox would).
+   */
   attach(link: EndpointLink): Promise<void>;
   /** Deletes the host side of a veth pair (the container side goes with it). Idempotent. */
   detach(hostIf: string): Promise<void>;

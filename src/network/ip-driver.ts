@@ -1,7 +1,8 @@
 import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BridgeNetwork, EndpointLink, NetworkDriver } from '../core/network.js';
-import { CommandError, runTool } from './exec.js';
+import { type BridgeState, bridgeFixes, flagsSayUp, parseBridgeState } from './bridge-state.js';
+import { runTool } from './exec.js';
 import { parseCidr } from '../core/ipv4.js';
 
 async function exists(p: string): Promise<boolean> {
@@ -9,6 +10,25 @@ async function exists(p: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** An empty file for unshare(1) to bind the new namespace on. */
+async function prepareNsFile(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, '');
+}
+
+async function sysfsUp(dev: string): Promise<boolean> {
+  return readFile(`/sys/class/net/${dev}/flags`, 'utf8').then(flagsSayUp, () => false);
+}
+
+/** The bridge's state from ip(8), or undefined when there is no such device. */
+async function bridgeState(dev: string): Promise<BridgeState | undefined> {
+  if (!(await exists(`/sys/class/net/${dev}`))) return undefined;
+  return runTool('ip', ['-j', '-4', 'addr', 'show', 'dev', dev]).then(parseBridgeState, async (err: unknown) => {
+    if (!(await exists(`/sys/class/net/${dev}`))) return undefined;
+    throw err;
+  });
 }
 
 async function isNsfsMount(path: string): Promise<boolean> {
@@ -28,27 +48,34 @@ async function isNsfsMount(path: string): Promise<boolean> {
  * room, and not `mount/`, makes and removes it.
  */
 export class IpNetworkDriver implements NetworkDriver {
+  /**
+   * Bridges found (or made) up with their address during this daemon run, bridge ->
+   * `gateway/prefix`. Container start checks only that the bridge is still there and
+   * up (sysfs, no process); the full check runs again when that fails, when an
+   * attach to it fails, or for another address.
+   */
+  private readonly readyBridges = new Map<string, string>();
+
   async ensureBridge(n: BridgeNetwork): Promise<void> {
-    const prefix = parseCidr(n.subnet).prefix;
-    if (!(await exists(`/sys/class/net/${n.bridge}`))) {
-      await runTool('ip', ['link', 'add', n.bridge, 'type', 'bridge']).catch(async (err: unknown) => {
-        if (!(await exists(`/sys/class/net/${n.bridge}`))) throw err;
+    const address = `${n.gateway}/${parseCidr(n.subnet).prefix}`;
+    if (this.readyBridges.get(n.bridge) === address && (await sysfsUp(n.bridge))) return;
+    this.readyBridges.delete(n.bridge);
+    const fixes = bridgeFixes(n.bridge, address, await bridgeState(n.bridge));
+    if (fixes.length) {
+      await runTool('ip', ['-batch', '-'], fixes.join('\n') + '\n').catch(async (err: unknown) => {
+        // Another daemon (or a concurrent call) may have made it meanwhile: only the end state counts.
+        if (bridgeFixes(n.bridge, address, await bridgeState(n.bridge)).length) throw err;
       });
     }
-    const addrs = await runTool('ip', ['-4', '-o', 'addr', 'show', 'dev', n.bridge]);
-    if (!addrs.includes(` ${n.gateway}/${prefix} `)) {
-      await runTool('ip', ['addr', 'add', `${n.gateway}/${prefix}`, 'dev', n.bridge]).catch((err: unknown) => {
-        if (!(err instanceof CommandError && /File exists/.test(err.stderr))) throw err;
-      });
-    }
-    await runTool('ip', ['link', 'set', n.bridge, 'up']);
     // Published ports on 127.0.0.1 are DNATed to the bridge: the kernel drops loopback
     // sources on other interfaces unless route_localnet allows them (they are then masqueraded).
     await writeFile(`/proc/sys/net/ipv4/conf/${n.bridge}/route_localnet`, '1');
     await writeFile('/proc/sys/net/ipv4/ip_forward', '1');
+    this.readyBridges.set(n.bridge, address);
   }
 
   async removeBridge(bridge: string): Promise<void> {
+    this.readyBridges.delete(bridge);
     if (!(await exists(`/sys/class/net/${bridge}`))) return;
     await runTool('ip', ['link', 'del', bridge]).catch(async (err: unknown) => {
       if (await exists(`/sys/class/net/${bridge}`)) throw err;
@@ -57,10 +84,8 @@ export class IpNetworkDriver implements NetworkDriver {
 
   async createSandbox(path: string): Promise<void> {
     if (await isNsfsMount(path)) return;
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, '');
-    // Loopback comes up with the first interface (one process less per container start).
-    await runTool('unshare', [`--net=${path}`, 'true']);
+    await prepareNsFile(path);
+    await runTool('unshare', [`--net=${path}`, 'ip', 'link', 'set', 'lo', 'up']);
   }
 
   async removeSandbox(path: string): Promise<void> {
@@ -86,10 +111,15 @@ export class IpNetworkDriver implements NetworkDriver {
       `link set ${l.ifname} up`,
     ];
     if (l.defaultGateway) inside.push(`route add default via ${l.defaultGateway} dev ${l.ifname}`);
-    await runTool('nsenter', [`--net=${l.sandbox}`, 'ip', '-batch', '-'], inside.join('\n') + '\n');
+    // The first interface makes the namespace in the same process (unshare pins it, then runs ip in it).
+    const enter = (await isNsfsMount(l.sandbox)) ? 'nsenter' : 'unshare';
+    if (enter === 'unshare') await prepareNsFile(l.sandbox);
+    await runTool(enter, [`--net=${l.sandbox}`, 'ip', '-batch', '-'], inside.join('\n') + '\n');
     try {
       await runTool('ip', ['link', 'set', l.hostIf, 'master', l.bridge, 'up']);
     } catch (err) {
+      // Perhaps the bridge went away behind our back: the next ensureBridge checks it in full.
+      this.readyBridges.delete(l.bridge);
       await this.detach(l.hostIf);
       throw err;
     }

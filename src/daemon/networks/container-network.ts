@@ -113,14 +113,19 @@ export async function setupNetworking(ctx: DaemonContext, c: ContainerRecord): P
   const s = settingsOf(c);
   s.SandboxKey = sandboxPath(ctx, c.Id);
   try {
-    await ctx.networks.driver.createSandbox(s.SandboxKey);
     const primary = primaryNetwork(c);
+    // The first attach makes the namespace in the same process; createSandbox then only covers having no network.
     for (const name of Object.keys(s.Networks)) await attachEndpoint(ctx, c, name, name === primary);
+    await ctx.networks.driver.createSandbox(s.SandboxKey);
     const ep = primary ? s.Networks[primary] : undefined;
     s.Ports = ep?.IPAddress ? await publishPorts(ctx, c, ep.IPAddress, ep.EndpointID ?? '') : {};
-    await ctx.containers.store.save(c);
     // Rules depend on networks (synced when they change) and published ports: only these need a sync here.
-    if (hasBindings(s.Ports)) await syncFirewall(ctx);
+    // Without ports nothing needs the record on disk yet (the start saves it once running; a crash before
+    // that leaves a stopped record, whose addresses, namespace and veths restart reconciliation removes).
+    if (hasBindings(s.Ports)) {
+      await ctx.containers.store.save(c);
+      await syncFirewall(ctx);
+    }
   } catch (err) {
     await teardownNetworking(ctx, c).catch((e: unknown) => ctx.logger.warn('undoing network set-up failed', { id: c.Id, error: messageOf(e) }));
     throw err;
