@@ -1,27 +1,12 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { berth, destroyDaemon, docker, startDaemon, type Daemon } from '../../helpers/berthd.js';
-import { builtId, makeContext, seedBusybox, writeContext } from './helpers.js';
+import { berth, docker, type Daemon } from '../../helpers/berthd.js';
+import { builtId, seedBusybox, useBuildDaemon, writeContext } from './helpers.js';
 
 let d: Daemon;
-const dirs: string[] = [];
-
-before(async () => {
-  d = await startDaemon();
-  await seedBusybox(d);
-});
-after(async () => {
-  if (d) await destroyDaemon(d);
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
-
-async function ctx(files: Record<string, string>): Promise<string> {
-  const dir = await makeContext(files);
-  dirs.push(dir);
-  return dir;
-}
+const ctx = useBuildDaemon((daemon) => (d = daemon));
 
 const SEED = `FROM busybox
 RUN mkdir -p /www && echo hello > /www/index.html

@@ -1,10 +1,9 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { DOCKER, destroyDaemon, runCmd, startDaemon, type Daemon } from '../../helpers/berthd.js';
-import { makeContext, seedBusybox } from './helpers.js';
+import { DOCKER, runCmd, type Daemon } from '../../helpers/berthd.js';
+import { useBuildDaemon } from './helpers.js';
 
 /**
  * RUN steps are containers on the build's network (default: the bridge), so they reach the
@@ -12,22 +11,7 @@ import { makeContext, seedBusybox } from './helpers.js';
  * real docker CLI (classic builder). The Debian mirror is the host's apt source.
  */
 let d: Daemon;
-const dirs: string[] = [];
-
-before(async () => {
-  d = await startDaemon();
-  await seedBusybox(d);
-});
-after(async () => {
-  if (d) await destroyDaemon(d);
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
-
-async function ctx(files: Record<string, string>): Promise<string> {
-  const dir = await makeContext(files);
-  dirs.push(dir);
-  return dir;
-}
+const ctx = useBuildDaemon((daemon) => (d = daemon));
 
 function docker(args: string[]) {
   return runCmd(DOCKER, args, { env: { DOCKER_HOST: d.host, DOCKER_CONFIG: join(d.root, 'docker-config'), DOCKER_BUILDKIT: '0' } });

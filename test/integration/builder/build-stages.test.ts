@@ -1,26 +1,10 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
-import { berth, destroyDaemon, startDaemon, type Daemon } from '../../helpers/berthd.js';
-import { builtId, makeContext, seedBusybox } from './helpers.js';
+import { berth, type Daemon } from '../../helpers/berthd.js';
+import { builtId, useBuildDaemon } from './helpers.js';
 
 let d: Daemon;
-const dirs: string[] = [];
-
-before(async () => {
-  d = await startDaemon();
-  await seedBusybox(d);
-});
-after(async () => {
-  if (d) await destroyDaemon(d);
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
-
-async function ctx(files: Record<string, string>): Promise<string> {
-  const dir = await makeContext(files);
-  dirs.push(dir);
-  return dir;
-}
+const ctx = useBuildDaemon((daemon) => (d = daemon));
 
 async function sh(image: string, script: string): Promise<string> {
   const r = await berth(d, ['run', '--rm', '--entrypoint', 'sh', image, '-c', script]);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { after, before } from 'node:test';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { berth, busyboxTar, type Daemon } from '../../helpers/berthd.js';
+import { berth, busyboxTar, destroyDaemon, startDaemon, type Daemon } from '../../helpers/berthd.js';
 
 /** Imports the test busybox rootfs as busybox:latest (CMD ["sh"]); returns its ID. */
 export async function seedBusybox(d: Daemon, tag = 'busybox:latest', message = 'base'): Promise<string> {
@@ -30,4 +31,27 @@ export function builtId(stdout: string): string {
   const m = /Successfully built ([0-9a-f]{12})\n/.exec(stdout);
   assert.ok(m, `no "Successfully built" in:\n${stdout}`);
   return m[1]!;
+}
+
+/**
+ * A builder test file's set-up: a berthd with busybox:latest seeded (handed to `use` once it is
+ * up) and a `ctx(files)` that makes context directories, all removed after the file's tests.
+ */
+export function useBuildDaemon(use: (d: Daemon) => void): (files: Record<string, string | Buffer>) => Promise<string> {
+  let d: Daemon | undefined;
+  const dirs: string[] = [];
+  before(async () => {
+    d = await startDaemon();
+    await seedBusybox(d);
+    use(d);
+  });
+  after(async () => {
+    if (d) await destroyDaemon(d);
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+  return async (files) => {
+    const dir = await makeContext(files);
+    dirs.push(dir);
+    return dir;
+  };
 }
