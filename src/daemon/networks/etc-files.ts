@@ -83,7 +83,6 @@ export function bridgeResolvers(hostResolv: string): string[] {
 export async function writeEtcFiles(input: EtcInput): Promise<EtcFiles> {
   const { dir } = input;
   const files = { hostname: join(dir, 'hostname'), hosts: join(dir, 'hosts'), resolvConf: join(dir, 'resolv.conf') };
-  await writeFileAtomic(files.hostname, `${input.hostname}\n`);
 
   let hosts = DEFAULT_HOSTS;
   if (input.kind === 'host') {
@@ -96,7 +95,6 @@ export async function writeEtcFiles(input: EtcInput): Promise<EtcFiles> {
   }
   const names = input.domainname ? `${input.hostname}.${input.domainname}\t${input.hostname}` : input.hostname;
   for (const ip of input.selfAddresses) hosts += `${ip}\t${names}\n`;
-  await writeFileAtomic(files.hosts, hosts);
 
   const host = parseResolvConf(input.hostResolvConf);
   const r: Resolv =
@@ -109,6 +107,13 @@ export async function writeEtcFiles(input: EtcInput): Promise<EtcFiles> {
   if (input.dns.length && !input.embeddedDns) r.nameservers = [...input.dns];
   if (input.dnsSearch.length) r.search = input.dnsSearch.filter((s) => s !== '.');
   if (input.dnsOptions.length) r.options = [...input.dnsOptions];
-  await writeFileAtomic(files.resolvConf, renderResolv(r));
+  // Rewritten at every start: a crash can leave them stale but never needed, so no fsyncs.
+  // Replaced by rename all the same, because a running container may be reading them.
+  const transient = { durable: false };
+  await Promise.all([
+    writeFileAtomic(files.hostname, `${input.hostname}\n`, 0o644, transient),
+    writeFileAtomic(files.hosts, hosts, 0o644, transient),
+    writeFileAtomic(files.resolvConf, renderResolv(r), 0o644, transient),
+  ]);
   return files;
 }
