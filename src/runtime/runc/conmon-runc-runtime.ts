@@ -8,6 +8,7 @@ import type { Logger } from '../../util/logger.js';
 import { silentLogger } from '../../util/logger.js';
 import { readExitCode, waitExitFile } from '../exit-file.js';
 import { conmonArgs, conmonFiles } from './conmon-args.js';
+import { releaseExecFifo } from './exec-fifo.js';
 import { resolveExecutable } from './executable.js';
 import { runRunc, runcErrorText } from './runc-cli.js';
 import { parseSyncMessage } from './sync-message.js';
@@ -52,6 +53,8 @@ export class ConmonRuncRuntime implements Runtime {
   readonly #createTimeoutMs: number;
   readonly #log: Logger;
   #resolved: Promise<{ runc: string; conmon: string }> | undefined;
+  /** Init pids of the containers this runtime created and has not started yet. */
+  readonly #createdInits = new Map<string, number>();
 
   constructor(opts: ConmonRuncRuntimeOptions) {
     this.#runc = opts.runcPath ?? 'runc';
@@ -111,6 +114,7 @@ export class ConmonRuncRuntime implements Runtime {
       throw new Internal(`creating container ${opts.id}: ${runcErrorText(message.message ?? stderrText)}`);
     }
     const conmonPid = await readPidFile(conmonFiles(opts).conmonPidFile);
+    this.#createdInits.set(opts.id, message.data);
     return { pid: message.data, conmonPid };
   }
 
@@ -143,6 +147,10 @@ export class ConmonRuncRuntime implements Runtime {
   }
 
   async start(id: string): Promise<void> {
+    const initPid = this.#createdInits.get(id);
+    this.#createdInits.delete(id);
+    // Without the init's pid (created before a berthd restart) only runc can judge the container.
+    if (initPid !== undefined && (await releaseExecFifo(join(this.#root, id), initPid)) === 'started') return;
     await this.#runcCall('start', id);
   }
 
@@ -188,6 +196,7 @@ export class ConmonRuncRuntime implements Runtime {
   }
 
   async delete(id: string, force = false): Promise<void> {
+    this.#createdInits.delete(id);
     try {
       // runc keeps one state directory per container under its root: without it runc knows no such
       // container, so spawning `runc delete` (~15 ms) could only fail. Start and removal ask often.

@@ -167,6 +167,37 @@ describe('ConmonRuncRuntime', { skip }, () => {
     assert.equal(await again.waitExit(opts.exitDir, opts.id, AbortSignal.timeout(20_000)), 137);
   });
 
+  test('start releases the init itself: running, without spawning runc start', async () => {
+    // A runc that notes each verb it is called with, so a spawned `runc start` would show.
+    const verbs = join(dir, 'runc-verbs');
+    const wrapper = join(dir, 'runc-noting');
+    await writeFile(wrapper, `#!/bin/sh\necho "$*" >> ${verbs}\nexec ${await resolveExecutable('runc')} "$@"\n`, { mode: 0o755 });
+    const noting = new ConmonRuncRuntime({ runcPath: wrapper, runcRoot: join(dir, 'runc'), socketDir: join(dir, 'sockets') });
+    const opts = await container(['sleep', '100']);
+    const { pid } = await noting.create(opts);
+    created.push(opts.id);
+    await noting.start(opts.id);
+    assert.deepEqual(await noting.state(opts.id), { id: opts.id, status: 'running', pid });
+    const calls = await readFile(verbs, 'utf8');
+    const called = (verb: string) => new RegExp(`(^| )${verb} `, 'm').test(calls);
+    assert.ok(called('create') && called('state'), calls);
+    assert.ok(!called('start'), calls);
+    // Started once: a second start is runc's to refuse.
+    await assert.rejects(noting.start(opts.id), /cannot start|running/i);
+    await noting.kill(opts.id, 'KILL');
+    assert.equal(await noting.waitExit(opts.exitDir, opts.id, AbortSignal.timeout(20_000)), 137);
+  });
+
+  test('start of a created container whose init died, or that another runtime object created, goes through runc', async () => {
+    const { opts, pid } = await run(['sleep', '100']);
+    process.kill(pid, 'SIGKILL');
+    await assert.rejects(rt.start(opts.id), /stopped|not running|cannot start/i);
+    const other = await run(['sh', '-c', 'exit 5']);
+    const fresh = new ConmonRuncRuntime({ runcRoot: join(dir, 'runc'), socketDir: join(dir, 'sockets') });
+    await fresh.start(other.opts.id);
+    assert.equal(await fresh.waitExit(other.opts.exitDir, other.opts.id, AbortSignal.timeout(20_000)), 5);
+  });
+
   test('a failing runc create rejects with runc\'s message and leaves nothing behind', async () => {
     const opts = await container(['/no/such/binary']);
     await assert.rejects(rt.create(opts), (err: unknown) => {
