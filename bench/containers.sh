@@ -19,16 +19,20 @@
 #   ps -a (500 containers)     docker 126 ms  berth 88 ms   0.70x
 # The same rows the day before (load 1-2): run --rm 0.48x (232 vs 488 ms, floor 52 ms: 4.5x),
 # 50 starts 0.46x, memory 0.13x PSS, ps -a 0.78x.
+# After start stopped spawning `runc start` (4efc6fc; load 6-10): run --rm 0.44x (278 vs 631 ms, floor
+# 80.6 ms: 3.45x), bridge 0.51x, create+start+wait+rm 0.53x, run -d + rm -f 0.49x, exec 1.12x, 50 starts
+# 0.39x (7.7 vs 19.8 s), memory 0.13x PSS / 0.15x RSS, ps -a of 500 0.80x. Interleaved A/B of that
+# change alone, 40 runs each: run --rm median 277 -> 249 ms and 290 -> 266 ms.
 #
-# Where Berth's ~240 ms of `docker run --rm` go (timing marks in berthd, one quiet run): the docker
-# CLI's own start and its six requests ~45 ms; overlay mount (a mount(8) spawn) 10; /etc files, user,
-# spec and bundle ~8; conmon + `runc create` 79 (runc create alone 64, of which 14 is compiling the
-# seccomp filter); `runc start` 22; after the exit `runc delete` beside `umount -l` 28; record
-# saves, snapshot and record removal ~15. runc alone, called as create, start and delete (three
-# processes, as every conmon- or shim-based engine calls it) on Berth's spec for this container, takes
-# ~100 ms: 1.4x its own one-process `runc run` of that spec and 1.9x the floor, before any image,
-# mount, monitor or client is involved. With the docker CLI's ~45 ms on top, the 2x-floor target is
-# out of reach for an engine driving runc through its CLI, and Berth does not meet it.
+# Where Berth's ~240 ms of `docker run --rm` went (timing marks in berthd, one quiet run, before
+# 4efc6fc): the docker CLI's own start and its six requests ~45 ms; overlay mount (a mount(8) spawn)
+# 10; /etc files, user, spec and bundle ~8; conmon + `runc create` 79 (runc create alone 64, of which
+# 14 is compiling the seccomp filter); `runc start` 22 (now a read of runc's exec fifo, under 1 ms);
+# after the exit `runc delete` beside `umount -l` 28; record saves, snapshot and record removal ~15.
+# runc alone, called as `runc create` and `runc delete` on Berth's spec for this container, takes
+# ~85 ms, 1.6x the floor, before any image, mount, monitor or client; the docker CLI adds ~45 ms.
+# The 2x-floor target (~105 ms here) is out of reach for an engine that drives runc through its CLI
+# under a monitor, and Berth does not meet it; nor the 0.35x-Docker one.
 set -euo pipefail
 source "$(dirname "$0")/lib/peers.sh"
 command -v hyperfine >/dev/null || { echo "install hyperfine (apt-get install hyperfine)" >&2; exit 1; }
