@@ -31,7 +31,7 @@ import { containerFsRoutes } from '../api/routes/containers/archive-routes.js';
 import { containerFsBackend } from '../daemon/containers/container-fs-backend.js';
 import { imagesBackend } from '../daemon/images/images-backend.js';
 import { systemBackend } from '../daemon/system/system-backend.js';
-import { DEFAULTS, checkBridgeName, checkChainPrefix, checkLevel, parseAddressPool, readConfigFile, type DaemonConfig } from '../daemon/boot/daemon-config.js';
+import { DEFAULTS, checkBridgeName, checkChainPrefix, checkLevel, parseAddressPool, parseAttempts, readConfigFile, type DaemonConfig } from '../daemon/boot/daemon-config.js';
 import { readFileSync } from 'node:fs';
 import { NetworkStore } from '../daemon/networks/network-store.js';
 import { FileIpam } from '../network/ipam.js';
@@ -70,6 +70,8 @@ Options:
   -H, --host list            Daemon socket to listen on (default unix:///run/berth/berth.sock)
       --insecure-registry list   Enable insecure registry communication
   -l, --log-level string     Logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
+      --max-download-attempts int
+                             Maximum download attempts for each pull (default 5)
       --registry-mirror list     Preferred registry mirror
   -b, --bridge string        Linux bridge of the default network (default "berth0")
       --bip string           Address and prefix of the default bridge (default "10.89.0.1/16")
@@ -91,6 +93,7 @@ async function configFromArgs(argv: string[]): Promise<DaemonConfig> {
       'log-level': { type: 'string', short: 'l' },
       'insecure-registry': { type: 'string', multiple: true },
       'registry-mirror': { type: 'string', multiple: true },
+      'max-download-attempts': { type: 'string' },
       version: { type: 'boolean', short: 'v' },
       bridge: { type: 'string', short: 'b' },
       bip: { type: 'string' },
@@ -115,6 +118,7 @@ async function configFromArgs(argv: string[]): Promise<DaemonConfig> {
   if (values['log-level']) cfg.logLevel = checkLevel(values['log-level']);
   if (values['insecure-registry']?.length) cfg.insecureRegistries = [...cfg.insecureRegistries, ...values['insecure-registry']];
   if (values['registry-mirror']?.length) cfg.registryMirrors = [...cfg.registryMirrors, ...values['registry-mirror']];
+  if (values['max-download-attempts'] !== undefined) cfg.maxDownloadAttempts = parseAttempts(values['max-download-attempts']);
   if (values.bridge) cfg.bridge = checkBridgeName(values.bridge);
   if (values.bip) cfg.bip = values.bip;
   if (values['default-address-pool']?.length) cfg.defaultAddressPools = values['default-address-pool'].map(parseAddressPool);
@@ -173,7 +177,7 @@ async function main(): Promise<void> {
     },
     eventBus: new EventBus(),
     volumes: await VolumeStore.open(join(cfg.dataRoot, 'volumes'), { mountAll, unmount, isMountPoint }, logger),
-    registry: { insecureRegistries: cfg.insecureRegistries, registryMirrors: cfg.registryMirrors },
+    registry: { insecureRegistries: cfg.insecureRegistries, registryMirrors: cfg.registryMirrors, maxDownloadAttempts: cfg.maxDownloadAttempts },
     networks: {
       store: await NetworkStore.open(join(cfg.dataRoot, 'network')),
       ipam: await FileIpam.open(join(cfg.dataRoot, 'network')),

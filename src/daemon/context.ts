@@ -37,8 +37,8 @@ export interface DaemonContext {
   networks: NetworkDeps;
   /** `docker events`: what happened to containers and images (not ctx.containers.events, the lifecycle hooks). */
   eventBus: EventBus;
-  /** insecure-registries and registry-mirrors from the daemon config (none when absent). */
-  registry?: RegistryHostsConfig;
+  /** insecure-registries, registry-mirrors and max-download-attempts from the daemon config (none, Docker's default 5). */
+  registry?: RegistryHostsConfig & { maxDownloadAttempts?: number };
 }
 
 /** Containers (running or exited) created from image `id`. */

@@ -11,6 +11,8 @@ export interface DaemonConfig {
   logLevel: LogLevel;
   insecureRegistries: string[];
   registryMirrors: string[];
+  /** Docker's `max-download-attempts`: tries per layer of a pull whose transfer breaks. */
+  maxDownloadAttempts: number;
   logOpts: Record<string, string>;
   /** Docker's `init`: every container gets `--init` unless it says otherwise. */
   init: boolean;
@@ -34,6 +36,7 @@ const FileSchema = z
     'log-level': z.string().optional(),
     'insecure-registries': z.array(z.string()).optional(),
     'registry-mirrors': z.array(z.string()).optional(),
+    'max-download-attempts': z.number().int().min(1).optional(),
     'log-opts': z.record(z.string()).optional(),
     init: z.boolean().optional(),
     'init-path': z.string().optional(),
@@ -51,6 +54,7 @@ export const DEFAULTS: DaemonConfig = {
   logLevel: 'info',
   insecureRegistries: [],
   registryMirrors: [],
+  maxDownloadAttempts: 5,
   logOpts: {},
   init: false,
   initPath: '/usr/bin/tini-static',
@@ -87,6 +91,7 @@ export async function readConfigFile(path: string): Promise<Partial<DaemonConfig
   if (f['log-level']) out.logLevel = checkLevel(f['log-level']);
   if (f['insecure-registries']) out.insecureRegistries = f['insecure-registries'];
   if (f['registry-mirrors']) out.registryMirrors = f['registry-mirrors'];
+  if (f['max-download-attempts'] !== undefined) out.maxDownloadAttempts = f['max-download-attempts'];
   if (f['log-opts']) out.logOpts = f['log-opts'];
   if (f.init !== undefined) out.init = f.init;
   if (f['init-path']) out.initPath = f['init-path'];
@@ -121,4 +126,11 @@ export function parseAddressPool(s: string): { base: string; size: number } {
     throw new InvalidArgument(`invalid default address pool: ${s} (expected base=<cidr>,size=<prefix length>)`);
   }
   return { base: kv.base, size };
+}
+
+/** `--max-download-attempts 3`: a whole number of at least 1, as dockerd requires. */
+export function parseAttempts(s: string): number {
+  const n = Number(s);
+  if (!/^\d+$/.test(s.trim()) || !Number.isInteger(n) || n < 1) throw new InvalidArgument(`invalid max download attempts: ${s} (a whole number, at least 1)`);
+  return n;
 }

@@ -109,7 +109,7 @@ async function pullOne(
   const wasTagged = ref.tag === undefined || deps.store.tryResolve(formatReference({ domain: ref.domain, path: ref.path, tag: ref.tag })) === id;
 
   // As Docker: an image already here (by config digest) transfers nothing and shows no layer lines.
-  if (!existed) await pullLayers({ deps, repo, layers: manifest.layers, diffIds, progress, signal });
+  if (!existed) await pullLayers({ deps, repo, layers: manifest.layers, diffIds, progress, signal, attempts: ctx.registry?.maxDownloadAttempts });
   // Manifests are kept so the image pushes back byte for byte (same digest).
   await deps.content.put(manifestBytes, { digest: manifestDigest });
   const record = await storeImage(deps, {

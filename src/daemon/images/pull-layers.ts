@@ -1,5 +1,6 @@
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Descriptor } from '../../core/descriptor.js';
 import { shortId, type Digest } from '../../core/digest.js';
 import { isBerthError, messageOf, NotFound, Unavailable, type BerthError } from '../../core/errors.js';
@@ -16,6 +17,8 @@ import { teeStream } from './pull-tee.js';
 
 /** Docker's default max-concurrent-downloads. */
 export const DOWNLOAD_CONCURRENCY = 3;
+/** Docker's default max-download-attempts: a layer whose transfer breaks is fetched again this often. */
+export const DOWNLOAD_ATTEMPTS = 5;
 
 export interface LayerPullInput {
   deps: ImageDeps;
@@ -24,6 +27,8 @@ export interface LayerPullInput {
   diffIds: readonly Digest[];
   progress: ProgressSink;
   signal?: AbortSignal;
+  /** Tries per layer (daemon `max-download-attempts`); DOWNLOAD_ATTEMPTS when absent. */
+  attempts?: number;
 }
 
 /**
@@ -34,8 +39,10 @@ export interface LayerPullInput {
  * A layer whose download starts while the unpack is waiting for it (its parents are
  * unpacked) is unpacked straight from the download as the same bytes go into the store,
  * instead of being read back afterwards; its snapshot is committed only once the store
- * verified the blob. The first failure cancels the rest and is rethrown naming the blob;
- * blobs already stored stay for a retry (or for GC), and no image record is written here.
+ * verified the blob. A transfer that breaks (connection lost, 5xx) is retried after a
+ * countdown, as Docker does; the first failure that stays cancels the rest and is rethrown
+ * naming the blob; blobs already stored stay for a retry (or for GC), and no image record is
+ * written here.
  */
 export async function pullLayers(input: LayerPullInput): Promise<void> {
   const { deps, repo, layers, diffIds, progress } = input;
@@ -83,7 +90,7 @@ export async function pullLayers(input: LayerPullInput): Promise<void> {
               streamedDone.add(i);
             }
           : undefined;
-      await download(deps, repo, l, progress, signal, unpack);
+      await download(deps, repo, l, progress, signal, input.attempts ?? DOWNLOAD_ATTEMPTS, unpack);
     });
     p.catch(fail);
     downloads.set(l.digest, p);
@@ -131,10 +138,65 @@ async function isCommitted(deps: ImageDeps, chainId: Digest): Promise<boolean> {
 }
 
 /**
- * One blob into the content store, digest and size checked while it streams; with
- * `unpack`, the same bytes are unpacked as they arrive (a tee with backpressure).
+ * One blob into the content store, tried up to `attempts` times while its transfer breaks.
+ * Only the first try may unpack as it downloads: a retry's bytes go to the store, and the
+ * in-order unpack reads them from there.
  */
 async function download(
+  deps: ImageDeps,
+  repo: RegistryRepository,
+  layer: Descriptor,
+  progress: ProgressSink,
+  signal: AbortSignal,
+  attempts: number,
+  unpack?: StreamUnpack,
+): Promise<void> {
+  const id = shortId(layer.digest);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await downloadOnce(deps, repo, layer, progress, signal, attempt === 1 ? unpack : undefined);
+      return;
+    } catch (err) {
+      if (!(err instanceof TransferBroke)) throw err;
+      if (attempt >= attempts || signal.aborted) throw blobError(layer.digest, err.reason, signal);
+      await countdown(progress, id, RETRY_DELAY_S * 2 ** (attempt - 1), signal);
+    }
+  }
+}
+
+/** Seconds before the first retry of a layer; each next retry waits twice as long. */
+const RETRY_DELAY_S = 1;
+
+/** Docker's "Retrying in N seconds" line, counting down each second. */
+async function countdown(progress: ProgressSink, id: string, seconds: number, signal: AbortSignal): Promise<void> {
+  for (let left = seconds; left > 0; left--) {
+    progress({ id, status: `Retrying in ${left} second${left === 1 ? '' : 's'}` });
+    await sleep(1000, undefined, { signal });
+  }
+}
+
+/** A transfer that broke for reasons of the connection or the registry's health, worth another try. */
+class TransferBroke {
+  constructor(readonly reason: unknown) {}
+}
+
+/** Errors of the wire, not of the content: Node's socket and stream errors and undici's. */
+const TRANSPORT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+function brokeInTransit(err: unknown, signal: AbortSignal): boolean {
+  if (signal.aborted) return false;
+  // A 5xx from the registry; 4xx (auth, unknown blob) and the store's verdicts stay failures.
+  if (err instanceof Unavailable) return true;
+  if (isBerthError(err)) return false;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return (typeof code === 'string' && (TRANSPORT_CODES.has(code) || code.startsWith('UND_ERR_'))) || messageOf(err) === 'aborted';
+}
+
+/**
+ * One try: the blob into the content store, digest and size checked while it streams; with
+ * `unpack`, the same bytes are unpacked as they arrive (a tee with backpressure).
+ */
+async function downloadOnce(
   deps: ImageDeps,
   repo: RegistryRepository,
   layer: Descriptor,
@@ -150,7 +212,9 @@ async function download(
     return;
   }
   try {
-    const res = await repo.getBlob(layer.digest, signal);
+    const res = await repo.getBlob(layer.digest, signal).catch((err: unknown) => {
+      throw brokeInTransit(err, signal) ? new TransferBroke(err) : err;
+    });
     const report = byteProgress(progress, id, 'Downloading', layer.size);
     let received = 0;
     const counter = new Transform({
@@ -180,13 +244,14 @@ async function download(
     const [piped, verified, unpacked] = await Promise.allSettled([piping, stored, unpacking]);
     // The store's verdict (digest or size mismatch) says more than the streams it cut short.
     if (verified.status === 'rejected' && (isBerthError(verified.reason) || piped.status === 'fulfilled')) throw verified.reason;
-    if (piped.status === 'rejected') throw piped.reason;
+    if (piped.status === 'rejected') throw brokeInTransit(piped.reason, signal) ? new TransferBroke(piped.reason) : piped.reason;
     if (verified.status === 'rejected') throw verified.reason;
     // The blob is the one asked for, so an unpack failure (a hostile entry, a DiffID
     // mismatch) is about its content and keeps its own words, as when unpacked from the store.
     if (unpacked.status === 'rejected') throw new UnpackFailure(unpacked.reason);
   } catch (err) {
     if (err instanceof UnpackFailure) throw err.reason;
+    if (err instanceof TransferBroke) throw err;
     throw blobError(layer.digest, err, signal);
   }
   progress({ id, status: 'Download complete' });

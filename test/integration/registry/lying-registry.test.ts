@@ -17,13 +17,14 @@ import { berthCli } from './registry-helpers.js';
  * and a restart leaves no ingest or orphan blob; once the registry behaves, a retry
  * completes without fetching again what was already verified.
  */
-type Mode = 'honest' | 'wrong-digest' | 'truncated' | 'truncated-chunked' | 'status-500' | 'swap-manifest';
+type Mode = 'honest' | 'wrong-digest' | 'truncated' | 'truncated-chunked' | 'status-500' | 'swap-manifest' | 'cut-once';
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 let server: Server;
 let host: string;
 let mode: Mode = 'honest';
 const blobGets: string[] = [];
+const cutAlready = new Set<string>();
 let d: Daemon;
 let good: Buffer;
 let bad: Buffer;
@@ -56,7 +57,9 @@ before(async () => {
     const blob = m ? blobs.get(m[1]!) : undefined;
     if (!blob) return void res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown to registry"}]}');
     blobGets.push(m![1]!);
-    const lie = blob === bad ? mode : 'honest';
+    let lie = blob === bad ? mode : 'honest';
+    // Both layers: the first one is unpacked as it downloads, so its retry also covers that path.
+    if (mode === 'cut-once' && blob !== blobs.get(sha(config))) lie = cutAlready.has(m![1]!) ? 'honest' : (cutAlready.add(m![1]!), 'truncated');
     if (lie === 'status-500') return void res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"UNKNOWN","message":"storage backend exploded"}]}');
     if (lie === 'wrong-digest') {
       const other = Buffer.from(blob);
@@ -76,7 +79,7 @@ before(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-  d = await startDaemon();
+  d = await startDaemon(['--max-download-attempts', '2']);
 });
 
 after(async () => {
@@ -93,14 +96,18 @@ async function expectCleanFailure(pattern: RegExp): Promise<void> {
   assert.equal(images.stdout, '', 'no image is recorded');
 }
 
-test('a layer that does not match its digest fails the pull naming the blob', async () => {
+test('a layer that does not match its digest fails the pull naming the blob, without a retry', async () => {
   mode = 'wrong-digest';
+  blobGets.length = 0;
   await expectCleanFailure(new RegExp(`failed to pull blob ${sha(bad)}: digest mismatch`));
+  assert.equal(blobGets.filter((b) => b === sha(bad)).length, 1, 'content that lies is not fetched again');
 });
 
 test('a blob cut short fails the pull naming the blob (with and without Content-Length)', async () => {
   mode = 'truncated';
+  blobGets.length = 0;
   await expectCleanFailure(new RegExp(`failed to pull blob ${sha(bad)}: unexpected EOF`));
+  assert.equal(blobGets.filter((b) => b === sha(bad)).length, 2, 'a broken transfer is tried max-download-attempts times');
   mode = 'truncated-chunked';
   await expectCleanFailure(new RegExp(`failed to pull blob ${sha(bad)}: size mismatch`));
 });
@@ -135,4 +142,22 @@ test('after a failed pull and a restart, no ingest and no orphan blob are left',
   assert.deepEqual(await readdir(join(d.dataRoot, 'content/ingest')), []);
   assert.deepEqual(await readdir(join(d.dataRoot, 'content/blobs/sha256')), [], 'GC at start removes what no image references');
   assert.equal((await berthCli(d, ['images', '-q'])).stdout, '');
+});
+
+test('a transfer that breaks once is tried again after Docker\'s countdown and the pull completes', async () => {
+  mode = 'cut-once';
+  blobGets.length = 0;
+  const r = await berthCli(d, ['pull', `${host}/liar:1`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Retrying in 1 second/);
+  assert.equal(blobGets.filter((b) => b === sha(good)).length, 2);
+  assert.equal(blobGets.filter((b) => b === sha(bad)).length, 2);
+  // What the retried downloads unpacked is the layers' content.
+  const ctr = await berthCli(d, ['create', '--network', 'none', `${host}/liar:1`, 'true']);
+  assert.equal(ctr.code, 0, ctr.stderr);
+  const cp = await berthCli(d, ['cp', `${ctr.stdout.trim()}:/good`, '-']);
+  assert.equal(cp.code, 0, cp.stderr);
+  assert.match(cp.stdout, /fine\n/);
+  assert.equal((await berthCli(d, ['rm', ctr.stdout.trim()])).code, 0);
+  assert.equal((await berthCli(d, ['images', '-q'])).stdout.trim().length, 12);
 });
