@@ -3,13 +3,29 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AuthConfig } from '../../core/wire/registry-auth.js';
+import { helperErase, helperGet, helperStore } from './credential-helper.js';
 
 /** Docker Hub's key in config.json, as Docker's CLI writes it. */
 export const HUB_KEY = 'https://index.docker.io/v1/';
 
 interface ConfigFile {
   auths?: Record<string, { auth?: string; identitytoken?: string; email?: string }>;
+  /** A credential helper for every registry (`docker-credential-<credsStore>`). */
+  credsStore?: string;
+  /** Per-registry helpers; they win over credsStore. */
+  credHelpers?: Record<string, string>;
   [other: string]: unknown;
+}
+
+/** The username a helper stores for an identity token instead of a password, as Docker does. */
+const TOKEN_USERNAME = '<token>';
+
+/** The helper that keeps the registry's credentials, as Docker's CLI picks it; undefined: config.json itself. */
+function helperFor(cfg: ConfigFile, key: string): string | undefined {
+  for (const [registry, helper] of Object.entries(cfg.credHelpers ?? {})) {
+    if (helper && credentialKey(registry) === key) return helper;
+  }
+  return cfg.credsStore || undefined;
 }
 
 /**
@@ -50,6 +66,12 @@ async function writeConfig(path: string, cfg: ConfigFile): Promise<void> {
 export async function findCredentials(server: string, env: NodeJS.ProcessEnv = process.env): Promise<AuthConfig | undefined> {
   const key = credentialKey(server);
   const cfg = await readConfig(configPath(env));
+  const helper = helperFor(cfg, key);
+  if (helper) {
+    const c = await helperGet(helper, key, env);
+    if (!c || !c.Username) return undefined;
+    return c.Username === TOKEN_USERNAME ? { serveraddress: key, identitytoken: c.Secret } : { serveraddress: key, username: c.Username, password: c.Secret };
+  }
   for (const [k, v] of Object.entries(cfg.auths ?? {})) {
     if (credentialKey(k) !== key || !v) continue;
     const out: AuthConfig = { serveraddress: key };
@@ -67,13 +89,24 @@ export async function findCredentials(server: string, env: NodeJS.ProcessEnv = p
   return undefined;
 }
 
-export async function storeCredentials(server: string, username: string, password: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+/**
+ * Stores a login: in the registry's credential helper when config.json names one (config.json
+ * then keeps only an empty `auths` entry, as Docker's does), else base64 in config.json.
+ */
+export async function storeCredentials(
+  server: string,
+  username: string,
+  password: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ path: string; helper?: string }> {
   const path = configPath(env);
   const cfg = await readConfig(path);
   const key = credentialKey(server);
-  cfg.auths = { ...(cfg.auths ?? {}), [key]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } };
+  const helper = helperFor(cfg, key);
+  if (helper) await helperStore(helper, { ServerURL: key, Username: username, Secret: password }, env);
+  cfg.auths = { ...(cfg.auths ?? {}), [key]: helper ? {} : { auth: Buffer.from(`${username}:${password}`).toString('base64') } };
   await writeConfig(path, cfg);
-  return path;
+  return { path, helper };
 }
 
 /** Removes every entry for the registry; false when there was none. */
@@ -82,7 +115,10 @@ export async function removeCredentials(server: string, env: NodeJS.ProcessEnv =
   const cfg = await readConfig(path);
   const key = credentialKey(server);
   const keys = Object.keys(cfg.auths ?? {}).filter((k) => credentialKey(k) === key);
-  if (keys.length === 0) return false;
+  const helper = helperFor(cfg, key);
+  if (keys.length === 0 && !(helper && (await helperGet(helper, key, env)))) return false;
+  if (helper) await helperErase(helper, key, env);
+  if (keys.length === 0) return true;
   for (const k of keys) delete cfg.auths![k];
   await writeConfig(path, cfg);
   return true;

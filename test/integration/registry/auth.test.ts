@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { busyboxTar, destroyDaemon, startDaemon, type Daemon } from '../../helpers/berthd.js';
 import { berthCli, inspectField, startDockerRegistry, startFront, type Front, type Registry } from './registry-helpers.js';
@@ -8,7 +8,7 @@ import { berthCli, inspectField, startDockerRegistry, startFront, type Front, ty
 /**
  * Basic auth (docker-registry with a bcrypt htpasswd) and Bearer tokens (a front that
  * demands tokens from its own token endpoint): login checks, stored credentials in
- * Docker's config.json, pushes and pulls with them, logout.
+ * Docker's config.json or in the credential helper it names, pushes and pulls with them, logout.
  */
 let basicReg: Registry;
 let tokenReg: Registry;
@@ -96,4 +96,69 @@ test('login refuses conflicting flags as Docker does', async () => {
   const noUser = await berthCli(d, ['login', '--password-stdin', basicReg.host], 'y');
   assert.notEqual(noUser.code, 0);
   assert.match(noUser.stderr, /Must provide --username with --password-stdin/);
+});
+
+/**
+ * A docker-credential-<name> helper as Docker's protocol has it: get/erase read the server
+ * on stdin, store reads {ServerURL, Username, Secret}; one file per server in `store`.
+ */
+async function fakeHelper(dir: string, name: string): Promise<string> {
+  const store = join(dir, 'store');
+  await mkdir(store, { recursive: true });
+  const key = `"${store}/$(printf %s "$server" | tr -c 'A-Za-z0-9.' _)"`;
+  const script = `#!/bin/sh
+IFS= read -r line
+case "$1" in
+  get) server=$line; [ -f ${key} ] && cat ${key} || { echo "credentials not found in native keychain"; exit 1; } ;;
+  store) server=$(printf %s "$line" | sed 's/.*"ServerURL":"\\([^"]*\\)".*/\\1/'); printf %s "$line" > ${key} ;;
+  erase) server=$line; rm -f ${key} ;;
+  *) exit 2 ;;
+esac
+`;
+  await writeFile(join(dir, `docker-credential-${name}`), script, { mode: 0o755 });
+  return store;
+}
+
+test('a credential helper named by credsStore keeps the login (config.json only lists the registry); pull and logout use it', async () => {
+  const R = basicReg.host;
+  const helperDir = join(d.root, 'helpers');
+  const store = await fakeHelper(helperDir, 'berthtest');
+  const cfgDir = join(d.root, 'docker-config');
+  const cfgPath = join(cfgDir, 'config.json');
+  await mkdir(cfgDir, { recursive: true });
+  await writeFile(cfgPath, JSON.stringify({ credsStore: 'berthtest' }));
+  const savedPath = process.env.PATH;
+  process.env.PATH = `${helperDir}:${savedPath ?? ''}`;
+  try {
+    const login = await berthCli(d, ['login', '-u', 'alice', '--password-stdin', R], 's3cret\n');
+    ok(login, 'login');
+    assert.equal(login.stdout, 'Login Succeeded\n');
+    assert.doesNotMatch(login.stderr, /unencrypted/);
+    const cfg = JSON.parse(await readFile(cfgPath, 'utf8')) as { auths: Record<string, unknown>; credsStore: string };
+    assert.deepEqual(cfg, { credsStore: 'berthtest', auths: { [R]: {} } });
+    const [entry] = await readdir(store);
+    assert.deepEqual(JSON.parse(await readFile(join(store, entry!), 'utf8')), { ServerURL: R, Username: 'alice', Secret: 's3cret' });
+
+    ok(await berthCli(d, ['tag', 'busybox', `${R}/helper:1`]), 'tag');
+    ok(await berthCli(d, ['push', `${R}/helper:1`]), 'push with the helper\'s credentials');
+    ok(await berthCli(d, ['rmi', `${R}/helper:1`]), 'rmi');
+    ok(await berthCli(d, ['pull', `${R}/helper:1`]), 'pull with the helper\'s credentials');
+
+    // credHelpers wins for its registry: a helper that is not installed is Docker's error.
+    await writeFile(cfgPath, JSON.stringify({ credsStore: 'berthtest', credHelpers: { [R]: 'missing' }, auths: { [R]: {} } }));
+    const missing = await berthCli(d, ['pull', `${R}/helper:1`]);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /error getting credentials - err: exec: "docker-credential-missing": executable file not found in \$PATH/);
+    await writeFile(cfgPath, JSON.stringify({ credsStore: 'berthtest', auths: { [R]: {} } }));
+
+    const logout = await berthCli(d, ['logout', R]);
+    assert.equal(logout.stdout, `Removing login credentials for ${R}\n`);
+    assert.deepEqual(await readdir(store), []);
+    assert.deepEqual(JSON.parse(await readFile(cfgPath, 'utf8')), { credsStore: 'berthtest', auths: {} });
+    ok(await berthCli(d, ['rmi', `${R}/helper:1`]), 'rmi');
+    assert.notEqual((await berthCli(d, ['pull', `${R}/helper:1`])).code, 0);
+  } finally {
+    process.env.PATH = savedPath;
+    await rm(cfgPath, { force: true });
+  }
 });

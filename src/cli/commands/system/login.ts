@@ -61,11 +61,13 @@ export function registerLogin(program: Command, ctx: CliContext): void {
       }
       if (!password) throw new Error('Password is required');
       const res = await ctx.client().registryLogin({ username, password, serveraddress: key });
-      const path = await storeCredentials(key, username, password);
-      ctx.err(
-        `WARNING! Your credentials are stored unencrypted in '${path}'.\n` +
-          'Configure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n',
-      );
+      const stored = await storeCredentials(key, username, password);
+      if (!stored.helper) {
+        ctx.err(
+          `WARNING! Your credentials are stored unencrypted in '${stored.path}'.\n` +
+            'Configure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n',
+        );
+      }
       ctx.out(`${res.Status || 'Login Succeeded'}\n`);
     });
 }
