@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ImageConfig } from '../core/image-config.js';
 import type { ProgressSink } from '../core/progress.js';
+import type { CacheSharing } from './dockerfile/run-mount.js';
 
 /**
  * What the Dockerfile dispatcher needs from the engine, and nothing more: the builder
@@ -71,4 +72,16 @@ export interface RunInput {
   networkMode: string;
   /** Called once the container exists, before it starts (the builder prints its ID). */
   onStart?: (containerId: string) => void;
+  /** RUN --mount, targets absolute. */
+  mounts?: RunMount[];
 }
+
+/**
+ * A RUN --mount as the engine performs it. A bind's source is a host path the builder
+ * prepared (a private copy, so a read-write bind changes nothing outside the step); a
+ * cache lives in the engine's build cache, by id, across builds.
+ */
+export type RunMount =
+  | { type: 'bind'; source: string; target: string; readonly: boolean }
+  | { type: 'cache'; id: string; target: string; readonly: boolean; sharing: CacheSharing; mode: number; uid: number; gid: number }
+  | { type: 'tmpfs'; target: string; size?: number };

@@ -8,6 +8,7 @@ import type { EscapeToken } from './shell-lex.js';
 import type { LogicalLine } from './scan.js';
 import { parseHeredocWord } from './scan.js';
 import { LineError, parseJsonArray, parseNameValues, parseWords, splitWhitespace } from './line-parsers.js';
+import { parseRunMount } from './run-mount.js';
 import { parseFlags, type FlagSpec } from './flags.js';
 
 const HEALTHCHECK_FLAGS: FlagSpec = {
@@ -71,6 +72,7 @@ function build(p: Parts, l: LogicalLine, escape: EscapeToken): Instruction {
       return { ...base, kind: 'FROM', image: args[0]!, ...(stageName ? { stageName } : {}), ...(platform !== undefined ? { platform } : {}) };
     }
     case 'run':
+      checkMounts(parsed.repeated?.['mount'] ?? []);
       return { ...base, kind: 'RUN', command: command(), heredocs: p.heredocs };
     case 'cmd':
       return { ...base, kind: 'CMD', command: command() };
@@ -186,4 +188,19 @@ function onbuild(base: BaseFields, p: Parts, l: LogicalLine, escape: EscapeToken
   let expression = text;
   for (const doc of p.heredocs) expression += `\n${doc.content}${doc.name}`;
   return { ...base, kind: 'ONBUILD', trigger, expression };
+}
+
+/**
+ * A `--mount` that cannot work fails with the file, before any step runs; one with variables
+ * is checked again, expanded, when its step comes.
+ */
+function checkMounts(mounts: readonly string[]): void {
+  for (const m of mounts) {
+    if (m.includes('$')) continue;
+    try {
+      parseRunMount(m);
+    } catch (err) {
+      throw new LineError((err as Error).message);
+    }
+  }
 }

@@ -416,6 +416,11 @@ describe('parseDockerfile: whole-file errors', () => {
     fails('FROM busybox\nfoo bar\n', 2, 'unknown instruction: FOO', 'build/Dockerfile.dev');
     assert.throws(() => parseDockerfile('FROM busybox\nFOO bar\n', 'Dockerfile.dev'), { message: 'Dockerfile.dev:2: unknown instruction: FOO' });
   });
+  it('a RUN --mount that cannot work names the line; one with variables waits for its step', () => {
+    fails('FROM busybox\nRUN true\nRUN --mount=type=cache make\n', 3, /mount target is required/);
+    fails('FROM busybox\nRUN --mount=target=/a --mount=type=ssh git clone x\n', 2, /type=ssh needs BuildKit's session/);
+    assert.doesNotThrow(() => parseDockerfile('FROM busybox\nARG T\nRUN --mount=type=$T,target=/a true\n'));
+  });
   it('exposes Docker\'s own wording too', () => {
     try {
       parseDockerfile('FROM busybox\nFOO\n');

@@ -32,7 +32,7 @@ export function normalizeDest(workdir: string, dest: string): string {
 }
 
 /** The label COPY puts in history for its sources: `file:<hash>`, `dir:<hash>` or `multi:<hash>`. */
-function contextHash(context: BuildContext, sources: CopySource[], files: Record<string, string>): string {
+export function contextHash(context: BuildContext, sources: CopySource[], files: Record<string, string>): string {
   const labels = sources.map((src) => {
     if (src.entry.type === 'file') {
       const h = context.entry(src.entry.path)!.hash;

@@ -5,6 +5,7 @@ import { buildArgEnv, runtimeOf, shellOf, type StageState } from '../dispatch/st
 import type { StageOutput } from '../output.js';
 import { inputsOf, makeDraft, type Session } from '../session.js';
 import type { PreparedStep } from '../stage-runner.js';
+import { resolveRunMounts } from './run-mounts.js';
 
 /** A failed RUN: the message and exit code Docker's classic builder reports. */
 export class RunStepError extends InvalidArgument {
@@ -47,8 +48,7 @@ export function runCommand(st: StageState, ins: RunInstruction): string[] {
  * environment; its changes become the step's layer. History and cache key carry the
  * build args as Docker's `|N K=V ...` prefix, so a changed arg misses the cache.
  */
-export function runStep(s: Session, st: StageState, ins: RunInstruction, out: StageOutput): PreparedStep {
-  if (ins.flags.mount !== undefined) throw new InvalidArgument('RUN --mount is not supported by Berth\'s builder');
+export async function runStep(s: Session, st: StageState, ins: RunInstruction, out: StageOutput): Promise<PreparedStep> {
   if (ins.flags.security !== undefined && ins.flags.security !== 'sandbox') throw new InvalidArgument(`RUN --security=${ins.flags.security} is not supported by Berth's builder`);
   // RUN --network (BuildKit's) overrides the build's --network for this step.
   const network = ins.flags.network ?? s.opts.networkMode;
@@ -56,17 +56,21 @@ export function runStep(s: Session, st: StageState, ins: RunInstruction, out: St
   const cmd = runCommand(st, ins);
   const argEnv = buildArgEnv(st);
   const shown = argEnv.filter((e) => !st.args.isUnreferencedBuiltin(e.split('=', 1)[0]!)).sort();
-  const saveCmd = shown.length > 0 ? [`|${shown.length}`, ...shown, ...cmd] : cmd;
+  // Mounts go in created_by (and so in the cache key) as BuildKit's history shows them, a bind with its content.
+  const mounts = await resolveRunMounts(s, st, ins, out);
+  const saveCmd = [...(shown.length > 0 ? [`|${shown.length}`, ...shown] : []), ...mounts.described, ...cmd];
   const createdBy = saveCmd.join(' ');
   return {
     createdBy,
-    inputs: inputsOf(st, createdBy),
+    inputs: inputsOf(st, createdBy, Object.keys(mounts.files).length > 0 ? { files: mounts.files } : {}),
     execute: async () => {
       if (!st.imageId) throw new InvalidArgument('Please provide a source image with `from` prior to run');
       const rt = runtimeOf(st);
       let containerId = '';
+      const prepared = await mounts.prepare();
       const { exitCode, containerId: id } = await s.backend.runContainer(
         {
+          mounts: prepared.mounts,
           image: st.imageId,
           cmd,
           env: [...(rt.Env ?? []), ...argEnv],
@@ -80,7 +84,7 @@ export function runStep(s: Session, st: StageState, ins: RunInstruction, out: St
         },
         (data) => out.write(data.toString('utf8')),
         s.signal,
-      );
+      ).finally(prepared.release);
       containerId ||= id;
       if (exitCode !== 0) {
         if (s.opts.forceRm) await removeIntermediate(s, containerId, out);

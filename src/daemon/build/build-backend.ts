@@ -1,9 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { chown, lstat, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { BuildBackend, BuildImage, ImageDraft, RunInput } from '../../builder/backend.js';
+import type { BuildBackend, BuildImage, ImageDraft, RunInput, RunMount } from '../../builder/backend.js';
+import type { MountSpec } from '../../core/wire/volumes.js';
+import { KeyedMutex } from '../../util/mutex.js';
 import type { Digest } from '../../core/digest.js';
 import { InvalidArgument, NotFound, messageOf } from '../../core/errors.js';
 import { familiarName, familiarString, formatReference, parseReference } from '../../core/reference.js';
@@ -26,6 +28,7 @@ import { commitLayer, removePlaceholders, storeConfigOnly } from './layer-commit
  */
 export function buildBackend(ctx: DaemonContext, mntRoot: string, authConfigs: Record<string, AuthConfig> = {}): BuildBackend {
   const { images, containers } = ctx;
+  const cacheMounts = join(dirname(mntRoot), 'cache-mounts');
   const topLayer = (id: string | undefined): string | undefined => (id ? images.store.get(id as Digest)?.chainIds.at(-1) : undefined);
 
   async function withMounted<T>(key: string, mounts: Awaited<ReturnType<typeof images.snapshots.prepare>>, fn: (dir: string) => Promise<T>): Promise<T> {
@@ -37,6 +40,47 @@ export function buildBackend(ctx: DaemonContext, mntRoot: string, authConfigs: R
     } finally {
       await containers.mounter.unmount(dir, { detach: true }).catch((err: unknown) => ctx.logger.warn('unmounting build rootfs failed', { dir, error: messageOf(err) }));
       await rmdir(dir).catch(() => undefined);
+    }
+  }
+
+  async function runPlain(input: RunInput, mounts: MountSpec[], onOutput: (data: Buffer) => void, signal?: AbortSignal): Promise<{ containerId: string; exitCode: number }> {
+    const { Id } = await createContainer(
+      ctx,
+      {
+        Image: input.image,
+        Cmd: input.cmd,
+        // RUN runs its command as given, never through the image's ENTRYPOINT.
+        Entrypoint: [],
+        Env: input.env,
+        User: input.user,
+        WorkingDir: input.workdir,
+        HostConfig: { NetworkMode: input.networkMode, ...(mounts.length > 0 ? { Mounts: mounts } : {}) },
+      },
+      undefined,
+    );
+    input.onStart?.(Id);
+    const record = containers.store.get(Id);
+    const exited = containers.events.nextExit(Id);
+    const output = (async () => {
+      for await (const chunk of attachOutput(ctx, Id, { stdout: true, stderr: true })) onOutput(chunk.data);
+    })();
+    const onAbort = () => void containers.runtime.kill(Id, 'SIGKILL').catch(() => undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await startContainer(ctx, record);
+    } catch (err) {
+      containers.events.exited(Id, 127);
+      await output.catch(() => undefined);
+      await removeContainerNow(ctx, containers.store.get(Id)).catch(() => undefined);
+      throw new InvalidArgument(`failed to start the RUN container: ${messageOf(err)}`, { cause: err });
+    }
+    try {
+      const exitCode = await exited;
+      await output;
+      if (signal?.aborted) throw new InvalidArgument('Build cancelled');
+      return { containerId: Id, exitCode };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -66,44 +110,12 @@ export function buildBackend(ctx: DaemonContext, mntRoot: string, authConfigs: R
     parentOf: (id) => images.store.get(id as Digest)?.parent,
 
     async runContainer(input: RunInput, onOutput, signal) {
-      const { Id } = await createContainer(
-        ctx,
-        {
-          Image: input.image,
-          Cmd: input.cmd,
-          // RUN runs its command as given, never through the image's ENTRYPOINT.
-          Entrypoint: [],
-          Env: input.env,
-          User: input.user,
-          WorkingDir: input.workdir,
-          HostConfig: { NetworkMode: input.networkMode },
-        },
-        undefined,
-      );
-      input.onStart?.(Id);
-      const record = containers.store.get(Id);
-      const exited = containers.events.nextExit(Id);
-      const output = (async () => {
-        for await (const chunk of attachOutput(ctx, Id, { stdout: true, stderr: true })) onOutput(chunk.data);
-      })();
-      const onAbort = () => void containers.runtime.kill(Id, 'SIGKILL').catch(() => undefined);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        await startContainer(ctx, record);
-      } catch (err) {
-        containers.events.exited(Id, 127);
-        await output.catch(() => undefined);
-        await removeContainerNow(ctx, containers.store.get(Id)).catch(() => undefined);
-        throw new InvalidArgument(`failed to start the RUN container: ${messageOf(err)}`, { cause: err });
-      }
-      try {
-        const exitCode = await exited;
-        await output;
-        if (signal?.aborted) throw new InvalidArgument('Build cancelled');
-        return { containerId: Id, exitCode };
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
-      }
+      const mounts = input.mounts ?? [];
+      const specs = await Promise.all(mounts.map((m) => mountSpec(cacheMounts, m)));
+      // locked (and private, see DECISIONS.md) caches take one RUN at a time.
+      const locked = [...new Set(mounts.flatMap((m) => (m.type === 'cache' && m.sharing !== 'shared' ? [m.id] : [])))].sort();
+      const run = () => runPlain(input, specs, onOutput, signal);
+      return locked.reduceRight<() => Promise<{ containerId: string; exitCode: number }>>((next, id) => () => cacheLocks.run(id, next), run)();
     },
 
     async commitContainer(containerId: string, draft: ImageDraft, signal?: AbortSignal) {
@@ -111,6 +123,7 @@ export function buildBackend(ctx: DaemonContext, mntRoot: string, authConfigs: R
       const upper = await images.snapshots.upperDir(c.SnapshotKey);
       const lowers = await images.snapshots.lowerDirs(c.SnapshotKey);
       await removePlaceholders(upper, lowers, await mountPointArtifacts(upper, lowers, c));
+      await removeMountStubs(upper, lowers, (c.HostConfig.Mounts ?? []).flatMap((m) => (m.Target ? [m.Target] : [])));
       return commitLayer(ctx, { upper, parent: c.Image, draft, ...(signal ? { signal } : {}) });
     },
 
@@ -159,4 +172,45 @@ export function buildBackend(ctx: DaemonContext, mntRoot: string, authConfigs: R
       };
     },
   };
+}
+
+/** RUNs that use a `locked` or `private` cache, one at a time per cache id, across the daemon's builds. */
+const cacheLocks = new KeyedMutex();
+
+/** A RUN --mount as a container mount; a cache's directory is made on first use with its mode and owner. */
+async function mountSpec(cacheRoot: string, m: RunMount): Promise<MountSpec> {
+  switch (m.type) {
+    case 'bind':
+      return { Type: 'bind', Source: m.source, Target: m.target, ReadOnly: m.readonly };
+    case 'tmpfs':
+      return { Type: 'tmpfs', Target: m.target, ...(m.size !== undefined ? { TmpfsOptions: { SizeBytes: m.size } } : {}) };
+    default: {
+      const dir = join(cacheRoot, createHash('sha256').update(m.id).digest('hex'));
+      await mkdir(cacheRoot, { recursive: true, mode: 0o700 });
+      const made = await mkdir(dir, { mode: m.mode }).then(() => true, (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+        return false;
+      });
+      if (made) await chown(dir, m.uid, m.gid);
+      return { Type: 'bind', Source: dir, Target: m.target, ReadOnly: m.readonly };
+    }
+  }
+}
+
+/**
+ * What runc made for RUN --mount targets missing from the image (the target and any parents
+ * it had to create) stays out of the step's layer, as BuildKit's mount stubs do, while still
+ * empty: only the command's own files count.
+ */
+async function removeMountStubs(upper: string, lowers: readonly string[], targets: readonly string[]): Promise<void> {
+  const inLower = (rel: string) => Promise.any(lowers.map((l) => lstat(join(l, rel)))).then(() => true, () => false);
+  for (const target of [...targets].sort().reverse()) {
+    for (let rel = target.replace(/^\/+|\/+$/g, ''); rel !== '' && rel !== '.'; rel = dirname(rel) === '.' ? '' : dirname(rel)) {
+      const st = await lstat(join(upper, rel)).catch(() => null);
+      if (!st || (await inLower(rel))) break;
+      const empty = st.isDirectory() ? (await readdir(join(upper, rel))).length === 0 : st.isFile() && st.size === 0;
+      if (!empty) break;
+      await (st.isDirectory() ? rmdir(join(upper, rel)) : rm(join(upper, rel)));
+    }
+  }
 }

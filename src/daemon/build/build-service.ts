@@ -14,12 +14,14 @@ import type { BuildRequest } from '../../core/wire/build.js';
 import type { DaemonContext } from '../context.js';
 import { emitImageEvent } from '../events/emit.js';
 import { buildBackend } from './build-backend.js';
+import { diskUsage } from '../../snapshots/disk-usage.js';
 
 
 /**
  * The builder's home in the daemon: <data-root>/builder holds the cache index
  * (cache.json), per-build scratch space (tmp/, swept at start: a crash mid-build leaves
- * only that) and mount points for build steps (mnt/).
+ * only that), mount points for build steps (mnt/) and RUN --mount=type=cache directories
+ * by the sha256 of their id (cache-mounts/).
  */
 export class BuildService {
   readonly #ctx: DaemonContext;
@@ -87,11 +89,23 @@ export class BuildService {
     }
   }
 
-  /** POST /build/prune: forgets cache entries (all, or those whose image is gone). */
+  /**
+   * POST /build/prune: forgets cache entries (all, or those whose image is gone); with `all`
+   * also removes the RUN --mount=type=cache directories, as `docker builder prune -a` does.
+   */
   async prune(all: boolean): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
     const dropped = this.cache.prune((id) => this.#ctx.images.store.get(id as Digest) !== undefined, all);
     await this.cache.save();
     // The step images themselves are images: `image prune` reclaims their space, not this.
-    return { CachesDeleted: dropped, SpaceReclaimed: 0 };
+    let reclaimed = 0;
+    if (all) {
+      const root = join(this.#root, 'cache-mounts');
+      for (const name of await readdir(root).catch(() => [] as string[])) {
+        reclaimed += (await diskUsage(join(root, name))).size;
+        await rm(join(root, name), { recursive: true, force: true });
+        dropped.push(`cache-mount:${name.slice(0, 12)}`);
+      }
+    }
+    return { CachesDeleted: dropped, SpaceReclaimed: reclaimed };
   }
 }
