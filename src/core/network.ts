@@ -29,6 +29,11 @@ export interface EndpointLink {
   mac: string;
   /** Installs the default route through this gateway when set. */
   defaultGateway?: string;
+  /**
+   * Sends the sandbox's DNS for 127.0.0.11 (Docker's resolver address; port 53, UDP and TCP)
+   * to this server, from this endpoint's address.
+   */
+  dnsServer?: string;
 }
 
 export type PortProto = 'tcp' | 'udp' | 'sctp';
@@ -50,6 +55,9 @@ export interface FirewallState {
   networks: readonly BridgeNetwork[];
   ports: readonly PortMapping[];
 }
+
+/** Docker's embedded resolver address inside containers on user networks. */
+export const DOCKER_DNS = '127.0.0.11';
 
 export interface NetworkDriver {
   /** Creates the bridge with its gateway address when missing and brings it up. Idempotent. */

@@ -1,6 +1,6 @@
 import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { BridgeNetwork, EndpointLink, NetworkDriver } from '../core/network.js';
+import { DOCKER_DNS, type BridgeNetwork, type EndpointLink, type NetworkDriver } from '../core/network.js';
 import { type BridgeState, bridgeFixes, flagsSayUp, parseBridgeState } from './bridge-state.js';
 import { runTool } from './exec.js';
 import { parseCidr } from '../core/ipv4.js';
@@ -114,7 +114,11 @@ export class IpNetworkDriver implements NetworkDriver {
     // The first interface makes the namespace in the same process (unshare pins it, then runs ip in it).
     const enter = (await isNsfsMount(l.sandbox)) ? 'nsenter' : 'unshare';
     if (enter === 'unshare') await prepareNsFile(l.sandbox);
-    await runTool(enter, [`--net=${l.sandbox}`, 'ip', '-batch', '-'], inside.join('\n') + '\n');
+    const ns = [`--net=${l.sandbox}`];
+    const batch = inside.join('\n') + '\n';
+    // One process for both: a spawn from berthd costs more than the rules.
+    if (l.dnsServer) await runTool(enter, [...ns, 'sh', '-c', `ip -batch - && ${dnsRedirectScript(l.dnsServer, l.address.split('/')[0]!)}`], batch);
+    else await runTool(enter, [...ns, 'ip', '-batch', '-'], batch);
     try {
       await runTool('ip', ['link', 'set', l.hostIf, 'master', l.bridge, 'up']);
     } catch (err) {
@@ -155,4 +159,19 @@ export class IpNetworkDriver implements NetworkDriver {
     }
     return out;
   }
+}
+
+/**
+ * Shell that sends DNS for Docker's 127.0.0.11 to `server`. Queries leave from 127.0.0.1:
+ * route_localnet lets them out of (and their answers back into) the namespace once SNAT gave
+ * them the container's `address`; conntrack maps the answers back to 127.0.0.11.
+ */
+function dnsRedirectScript(server: string, address: string): string {
+  const rules = ['*nat'];
+  for (const proto of ['udp', 'tcp']) {
+    rules.push(`-A OUTPUT -d ${DOCKER_DNS}/32 -p ${proto} --dport 53 -j DNAT --to-destination ${server}:53`);
+    rules.push(`-A POSTROUTING -s 127.0.0.0/8 -d ${server}/32 -p ${proto} --dport 53 -j SNAT --to-source ${address}`);
+  }
+  rules.push('COMMIT');
+  return `echo 1 > /proc/sys/net/ipv4/conf/all/route_localnet && iptables-restore --noflush <<'BERTH_RULES'\n${rules.join('\n')}\nBERTH_RULES\n`;
 }

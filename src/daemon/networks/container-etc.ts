@@ -4,6 +4,7 @@ import type { DaemonContext } from '../context.js';
 import { writeEtcFiles, type EtcFiles } from './etc-files.js';
 import { networkKind } from './network-mode.js';
 import { DEFAULT_NETWORK, isUserBridge } from './network-record.js';
+import { DOCKER_DNS } from '../../core/network.js';
 
 /**
  * The container's /etc/hostname, /etc/hosts and /etc/resolv.conf for its
@@ -18,7 +19,6 @@ export async function containerEtcFiles(ctx: DaemonContext, c: ContainerRecord):
     return { hostname: join(dir, 'hostname'), hosts: join(dir, 'hosts'), resolvConf: join(dir, 'resolv.conf') };
   }
   const endpoints = Object.values(c.NetworkSettings?.Networks ?? {}).filter((e) => e.IPAddress);
-  const userNet = endpoints.map((e) => ctx.networks.store.tryGet(e.NetworkID ?? '')).find((n) => n && isUserBridge(n));
   return writeEtcFiles({
     dir: ctx.containers.store.dir(c.Id),
     hostname: c.Config.Hostname || c.Id.slice(0, 12),
@@ -27,10 +27,21 @@ export async function containerEtcFiles(ctx: DaemonContext, c: ContainerRecord):
     extraHosts: hc.ExtraHosts ?? [],
     hostGateway: ctx.networks.store.tryGet(DEFAULT_NETWORK)?.Gateway ?? '',
     selfAddresses: endpoints.map((e) => e.IPAddress!),
-    embeddedDns: userNet?.Gateway,
+    embeddedDns: usesEmbeddedDns(ctx, c) ? DOCKER_DNS : undefined,
     dns: hc.Dns ?? [],
     dnsSearch: hc.DnsSearch ?? [],
     dnsOptions: hc.DnsOptions ?? [],
     hostResolvConf: ctx.networks.hostResolvConf(),
+  });
+}
+
+/**
+ * Whether the container asks berthd's DNS through 127.0.0.11: on a user network (its first one
+ * serves it, see setupNetworking); Docker's default bridge has no DNS.
+ */
+function usesEmbeddedDns(ctx: DaemonContext, c: ContainerRecord): boolean {
+  return Object.values(c.NetworkSettings?.Networks ?? {}).some((e) => {
+    const net = e.IPAddress ? ctx.networks.store.tryGet(e.NetworkID ?? '') : undefined;
+    return net !== undefined && Boolean(net.Gateway) && isUserBridge(net);
   });
 }

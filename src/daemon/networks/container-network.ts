@@ -41,7 +41,7 @@ function freeIfname(s: ContainerNetworkSettings): string {
  * address from IPAM (persisted first, so a crash cannot hand it out twice),
  * veth pair, and the endpoint fields Docker reports. The caller saves the record.
  */
-export async function attachEndpoint(ctx: DaemonContext, c: ContainerRecord, name: string, isDefaultRoute: boolean): Promise<void> {
+export async function attachEndpoint(ctx: DaemonContext, c: ContainerRecord, name: string, isDefaultRoute: boolean, servesDns = false): Promise<void> {
   const s = settingsOf(c);
   const ep = s.Networks[name]!;
   const net = ctx.networks.store.get(ep.NetworkID || name);
@@ -61,6 +61,7 @@ export async function attachEndpoint(ctx: DaemonContext, c: ContainerRecord, nam
       address: `${ip}/${prefix}`,
       mac,
       defaultGateway: isDefaultRoute && !net.Internal ? net.Gateway : undefined,
+      ...(servesDns ? { dnsServer: net.Gateway } : {}),
     });
   } catch (err) {
     await ctx.networks.ipam.release(net.Id, ip);
@@ -115,7 +116,12 @@ export async function setupNetworking(ctx: DaemonContext, c: ContainerRecord): P
   try {
     const primary = primaryNetwork(c);
     // The first attach makes the namespace in the same process; createSandbox then only covers having no network.
-    for (const name of Object.keys(s.Networks)) await attachEndpoint(ctx, c, name, name === primary);
+    // Docker's 127.0.0.11 answers for the first user network, as resolv.conf says (embeddedDnsRoute).
+    const dnsNet = Object.keys(s.Networks).find((name) => {
+      const net = ctx.networks.store.tryGet(s.Networks[name]!.NetworkID || name);
+      return net !== undefined && net.Driver === 'bridge' && Boolean(net.Gateway) && isUserBridge(net);
+    });
+    for (const name of Object.keys(s.Networks)) await attachEndpoint(ctx, c, name, name === primary, name === dnsNet);
     await ctx.networks.driver.createSandbox(s.SandboxKey);
     const ep = primary ? s.Networks[primary] : undefined;
     s.Ports = ep?.IPAddress ? await publishPorts(ctx, c, ep.IPAddress, ep.EndpointID ?? '') : {};

@@ -25,11 +25,16 @@ test('seed: two containers on a user network reach each other by name, alias and
   // Names berthd does not own go to the host's resolvers.
   const ext = await docker(d, ['run', '--rm', '--network', 'seednet', 'busybox', 'nslookup', 'deb.debian.org']);
   assert.match(ext.stdout, /Name:\s+deb\.debian\.org\s+Address: \d+\.\d+\.\d+\.\d+/, ext.stdout + ext.stderr);
+  // Docker's resolver address, as nginx configs (`resolver 127.0.0.11`) expect it, over UDP and TCP.
   const resolv = await docker(d, ['run', '--rm', '--network', 'seednet', 'busybox', 'cat', '/etc/resolv.conf']);
-  const gw = JSON.parse((await docker(d, ['network', 'inspect', '-f', '{{json .IPAM.Config}}', 'seednet'])).stdout) as Array<{ Gateway: string }>;
-  assert.match(resolv.stdout, new RegExp(`^nameserver ${gw[0]!.Gateway.replace(/\./g, '\\.')}\n`));
-  // The default bridge has no name resolution and no route to another network.
+  assert.match(resolv.stdout, /^nameserver 127\.0\.0\.11\n/);
+  assert.match(resolv.stdout, /^options ndots:0/m);
   const ip = (await docker(d, ['inspect', '-f', '{{.NetworkSettings.Networks.seednet.IPAddress}}', 'srv'])).stdout.trim();
+  const direct = await docker(d, ['run', '--rm', '--network', 'seednet', 'busybox', 'nslookup', 'web', '127.0.0.11']);
+  assert.match(direct.stdout, new RegExp(`Server:\\s+127\\.0\\.0\\.11[\\s\\S]*Name:\\s+web\\s+Address: ${ip.replace(/\./g, '\\.')}\n`), direct.stdout + direct.stderr);
+  const tcp = await docker(d, ['run', '--rm', '--network', 'seednet', 'busybox', 'sh', '-c', 'nc -w 2 127.0.0.11 53 </dev/null && echo open']);
+  assert.equal(tcp.stdout, 'open\n', tcp.stderr);
+  // The default bridge has no name resolution and no route to another network.
   const byName = await docker(d, ['run', '--rm', 'busybox', 'nslookup', 'srv']);
   assert.notEqual(byName.code, 0);
   const cross = await docker(d, ['run', '--rm', 'busybox', 'nc', '-w', '2', ip, '80']);
