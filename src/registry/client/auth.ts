@@ -1,5 +1,6 @@
 import { Unauthorized } from '../../core/errors.js';
 import type { AuthConfig } from '../../core/wire/registry-auth.js';
+import type { RegistryTls } from './certs-dir.js';
 import { parseChallenges, type Challenge } from './challenge.js';
 import { readBody, send } from './http.js';
 import { registryErrorText } from './registry-errors.js';
@@ -23,13 +24,16 @@ const DEFAULT_TOKEN_SECONDS = 60;
 export class Authorizer {
   readonly #creds: AuthConfig;
   readonly #skipVerify: boolean;
+  readonly #tls: RegistryTls | undefined;
   #challenge: Challenge | undefined;
   readonly #tokens = new Map<string, CachedToken>();
   readonly #pending = new Map<string, Promise<CachedToken>>();
 
-  constructor(creds: AuthConfig, skipVerify: boolean) {
+  /** Token requests go out with the registry's TLS settings, as Docker's do. */
+  constructor(creds: AuthConfig, skipVerify: boolean, tls?: RegistryTls) {
     this.#creds = creds;
     this.#skipVerify = skipVerify;
+    this.#tls = tls;
   }
 
   get hasCredentials(): boolean {
@@ -85,7 +89,7 @@ export class Authorizer {
     if (this.#creds.username) {
       headers.Authorization = `Basic ${Buffer.from(`${this.#creds.username}:${this.#creds.password ?? ''}`).toString('base64')}`;
     }
-    const res = await send(url, { method: 'GET', headers, skipVerify: this.#skipVerify, signal });
+    const res = await send(url, { method: 'GET', headers, skipVerify: this.#skipVerify, tls: this.#tls, signal });
     const body = await readBody(res, 1 << 20);
     if (res.status === 401 || res.status === 403) {
       throw new Unauthorized(`Get "${url.origin}${url.pathname}": ${registryErrorText(body) ?? 'unauthorized: incorrect username or password'}`);

@@ -26,7 +26,7 @@ export async function withRepository<T>(ref: Reference, opts: ConnectOptions, wo
   let lastError: unknown;
   for (const [i, ep] of endpoints.entries()) {
     const last = i === endpoints.length - 1;
-    const repo = new RegistryRepository(ep, ref.path, new Authorizer(ep.mirror ? {} : opts.auth, ep.skipVerify), opts.purpose === 'push' ? 'pull,push' : 'pull');
+    const repo = new RegistryRepository(ep, ref.path, new Authorizer(ep.mirror ? {} : opts.auth, ep.skipVerify, ep.tls), opts.purpose === 'push' ? 'pull,push' : 'pull');
     try {
       await repo.ping(opts.signal);
     } catch (err) {

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { InvalidArgument } from '../../core/errors.js';
+import { loadRegistryTls, type RegistryTls } from './certs-dir.js';
 
 /** Docker Hub's reference domain and the host its registry API really lives on. */
 export const DOCKER_HUB_DOMAIN = 'docker.io';
@@ -14,6 +15,8 @@ export interface RegistryHostsConfig {
   insecureRegistries: readonly string[];
   /** Pull-through mirrors for docker.io, tried in order before Docker Hub. */
   registryMirrors: readonly string[];
+  /** Where `<host[:port]>/` certificate directories are looked for; CERTS_DIRS when absent. */
+  certsDirs?: readonly string[];
 }
 
 /** One place to reach a registry's /v2/ API. */
@@ -24,6 +27,8 @@ export interface Endpoint {
   skipVerify: boolean;
   /** A mirror: credentials for the upstream are not sent, and failures fall through to the next endpoint. */
   mirror: boolean;
+  /** certs.d material for an HTTPS endpoint's host (extra CAs, a client certificate). */
+  tls?: RegistryTls;
 }
 
 /**
@@ -43,12 +48,24 @@ export async function endpointsFor(domain: string, cfg: RegistryHostsConfig, pur
       }
     }
     out.push({ base: `https://${DOCKER_HUB_REGISTRY}`, skipVerify: false, mirror: false });
-    return out;
+    return withCertsDirs(out, cfg.certsDirs);
   }
   const insecure = await isInsecureRegistry(domain, cfg);
   out.push({ base: `https://${domain}`, skipVerify: insecure, mirror: false });
   if (insecure) out.push({ base: `http://${domain}`, skipVerify: true, mirror: false });
-  return out;
+  return withCertsDirs(out, cfg.certsDirs);
+}
+
+/** Each HTTPS endpoint with its host's certs.d material, read at each use as Docker does. */
+async function withCertsDirs(endpoints: Endpoint[], dirs: readonly string[] | undefined): Promise<Endpoint[]> {
+  return Promise.all(
+    endpoints.map(async (ep) => {
+      const url = new URL(ep.base);
+      if (url.protocol !== 'https:') return ep;
+      const tls = await loadRegistryTls(url.host, dirs);
+      return tls ? { ...ep, tls } : ep;
+    }),
+  );
 }
 
 function parseMirror(m: string): URL {

@@ -1,6 +1,9 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { rootCertificates } from 'node:tls';
+import type { RegistryTls } from './certs-dir.js';
 import { Unavailable } from '../../core/errors.js';
 
 /**
@@ -14,12 +17,37 @@ const agents = {
   httpsInsecure: new HttpsAgent({ keepAlive: true, maxSockets: 32, rejectUnauthorized: false }),
 };
 
+/** Pools for registries with certs.d material, by that material (a changed file makes a new pool). */
+const tlsAgents = new Map<string, HttpsAgent>();
+
+function agentFor(skipVerify: boolean, tls: RegistryTls | undefined): HttpsAgent {
+  if (!tls) return skipVerify ? agents.httpsInsecure : agents.https;
+  const h = createHash('sha256').update(String(skipVerify));
+  for (const part of [...tls.ca, tls.cert ?? '', tls.key ?? '']) h.update('\0').update(part);
+  const key = h.digest('hex');
+  let agent = tlsAgents.get(key);
+  if (!agent) {
+    agent = new HttpsAgent({
+      keepAlive: true,
+      maxSockets: 32,
+      rejectUnauthorized: !skipVerify,
+      // Added to the system's roots, as Docker does, not instead of them.
+      ...(tls.ca.length > 0 ? { ca: [...rootCertificates, ...tls.ca.map((c) => c.toString('utf8'))] } : {}),
+      ...(tls.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}),
+    });
+    tlsAgents.set(key, agent);
+  }
+  return agent;
+}
+
 export interface SendOptions {
   method: string;
   headers?: Record<string, string>;
   /** A Buffer, or a stream (sent chunked unless a Content-Length header is given). */
   body?: Buffer | Readable;
   skipVerify?: boolean;
+  /** The registry's certs.d material (extra CAs, client certificate). */
+  tls?: RegistryTls;
   signal?: AbortSignal;
 }
 
@@ -41,7 +69,7 @@ export const USER_AGENT = 'berth/0.1.0 (linux; node)';
 export function send(url: URL, opts: SendOptions): Promise<Response> {
   const secure = url.protocol === 'https:';
   const request = secure ? httpsRequest : httpRequest;
-  const agent = secure ? (opts.skipVerify ? agents.httpsInsecure : agents.https) : agents.http;
+  const agent = secure ? agentFor(opts.skipVerify ?? false, opts.tls) : agents.http;
   const headers: Record<string, string> = { 'User-Agent': USER_AGENT, ...(opts.headers ?? {}) };
   if (Buffer.isBuffer(opts.body)) headers['Content-Length'] = String(opts.body.length);
   return new Promise<Response>((resolve, reject) => {

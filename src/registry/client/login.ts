@@ -17,7 +17,7 @@ export async function login(serverAddress: string, auth: AuthConfig, hosts: Regi
     const url = new URL(`${ep.base}/v2/`);
     let res;
     try {
-      res = await send(url, { method: 'GET', skipVerify: ep.skipVerify, signal });
+      res = await send(url, { method: 'GET', skipVerify: ep.skipVerify, tls: ep.tls, signal });
     } catch (err) {
       lastError = err;
       continue;
@@ -25,11 +25,11 @@ export async function login(serverAddress: string, auth: AuthConfig, hosts: Regi
     await discard(res);
     if (res.status === 200) return;
     if (res.status !== 401) throw new Unauthorized(`login attempt to ${url.href} failed with status: ${res.status}`);
-    const authorizer = new Authorizer(auth, ep.skipVerify);
+    const authorizer = new Authorizer(auth, ep.skipVerify, ep.tls);
     if (!authorizer.learn(res.headers['www-authenticate'])) throw new Unauthorized(`login attempt to ${url.href} failed with status: 401 Unauthorized`);
     const header = await authorizer.header([], signal);
     if (!header) throw new Unauthorized('unauthorized: no credentials given');
-    const again = await send(url, { method: 'GET', headers: { Authorization: header }, skipVerify: ep.skipVerify, signal });
+    const again = await send(url, { method: 'GET', headers: { Authorization: header }, skipVerify: ep.skipVerify, tls: ep.tls, signal });
     await discard(again);
     if (again.status === 200) return;
     throw new Unauthorized(`login attempt to ${url.href} failed with status: ${again.status} ${again.status === 401 ? 'Unauthorized' : ''}`.trim());

@@ -53,7 +53,7 @@ export class RegistryRepository {
 
   /** `/v2/` answers 200 or 401 on a registry; the 401's challenge says how to authenticate. */
   async ping(signal?: AbortSignal): Promise<void> {
-    const res = await send(new URL(`${this.endpoint.base}/v2/`), { method: 'GET', skipVerify: this.endpoint.skipVerify, signal });
+    const res = await send(new URL(`${this.endpoint.base}/v2/`), { method: 'GET', skipVerify: this.endpoint.skipVerify, tls: this.endpoint.tls, signal });
     await discard(res);
     if (res.status === 401) {
       this.#auth.learn(res.headers['www-authenticate']);
@@ -200,14 +200,14 @@ export class RegistryRepository {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
       const authz = await this.#auth.header(scopes, opts.signal);
       if (authz) headers.Authorization = authz;
-      let res = await send(url, { method, headers, body: opts.body ? await opts.body() : undefined, skipVerify: this.endpoint.skipVerify, signal: opts.signal });
+      let res = await send(url, { method, headers, body: opts.body ? await opts.body() : undefined, skipVerify: this.endpoint.skipVerify, tls: this.endpoint.tls, signal: opts.signal });
       for (let hops = 0; (method === 'GET' || method === 'HEAD') && [301, 302, 303, 307, 308].includes(res.status) && hops < MAX_REDIRECTS; hops++) {
         await discard(res);
         const next = new URL(String(res.headers.location ?? ''), res.url);
         const sameOrigin = next.origin === new URL(this.endpoint.base).origin;
         const h = { ...headers };
         if (!sameOrigin) delete h.Authorization;
-        res = await send(next, { method, headers: h, skipVerify: this.endpoint.skipVerify, signal: opts.signal });
+        res = await send(next, { method, headers: h, skipVerify: this.endpoint.skipVerify, tls: this.endpoint.tls, signal: opts.signal });
       }
       if (res.status !== 401 || attempt > 0) return res;
       const learned = this.#auth.learn(res.headers['www-authenticate']);
