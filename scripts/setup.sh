@@ -32,7 +32,7 @@ die() { echo "setup: error: $*" >&2; exit 1; }
 # docker.io is a peer for side-by-side tests (its dockerd is only started by them, on its own roots);
 # docker-registry (distribution 2.8) and skopeo are registry peers for the pull/push tests;
 # docker-compose (1.29, docker-py) is an outside client for test/e2e/compose.test.ts; hyperfine is for the benchmarks.
-packages=(runc conmon iptables iproute2 busybox-static attr gcc libc6-dev debootstrap docker.io docker-registry docker-compose skopeo curl tini hyperfine tmux)
+packages=(runc conmon iptables iproute2 busybox-static attr gcc libc6-dev debootstrap docker.io docker-registry docker-compose skopeo curl tini hyperfine tmux zstd xz-utils bzip2)
 if [[ ${BERTH_SETUP_SKIP_APT:-0} != 1 ]]; then
   missing=()
   for p in "${packages[@]}"; do

@@ -1,6 +1,8 @@
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { NotImplemented } from '../core/errors.js';
+import { decompressExternal, externalFormat } from './external-decompress.js';
+
+const ZSTD = externalFormat(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]))!;
 
 export type Compression = 'none' | 'gzip' | 'zstd';
 
@@ -21,7 +23,7 @@ export function detectCompression(head: Buffer): Compression {
  * bytes are held back to sniff the format; the rest streams with backpressure.
  * Destroying the result to stop early (no error, or an abort) destroys `source`;
  * on a failure `source` is left to its owner, who may still answer on it (an HTTP request
- * body). zstd fails the stream with NotImplemented since Node 20's zlib has no zstd.
+ * body). zstd goes through the host's zstd(1), as Node 20's zlib has no zstd.
  */
 export function decompressStream(source: Readable): Readable {
   const it = decompressed(source);
@@ -66,7 +68,11 @@ async function* decompressed(source: Readable): AsyncGenerator<Buffer> {
     for (let r = await it.next(); r.done !== true; r = await it.next()) yield toBuffer(r.value);
   };
   const kind = detectCompression(first);
-  if (kind === 'zstd') throw new NotImplemented('zstd-compressed layers are not supported (Node 20 has no zstd decoder)');
+  if (kind === 'zstd') {
+    // Node 20's zlib has no zstd: the host's zstd(1) decodes it, streamed.
+    for await (const chunk of decompressExternal(Readable.from(replay(), { objectMode: false }), ZSTD)) yield chunk as Buffer;
+    return;
+  }
   if (kind === 'none') {
     yield* replay();
     return;

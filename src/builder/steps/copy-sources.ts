@@ -7,7 +7,7 @@ import { gunzipSync, constants as zc } from 'node:zlib';
 import { InvalidArgument } from '../../core/errors.js';
 import type { BuildBackend } from '../backend.js';
 import { cleanRelative, type SourceTree } from '../context/context-entry.js';
-import { decompressExternal, externalFormat } from '../copy/archive-decompress.js';
+import { decompressExternal, externalFormat } from '../../archive/external-decompress.js';
 import type { CopySource } from '../copy/copy-write.js';
 import { FileListTree } from '../copy/file-list-tree.js';
 import { globToRegExp, hasWildcards } from '../copy/glob.js';

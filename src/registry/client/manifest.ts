@@ -32,9 +32,6 @@ export function parseManifest(bytes: Buffer, mediaType: string): ImageManifest {
   if (m.schemaVersion !== 2 || !Array.isArray(m.layers)) throw new InvalidArgument('invalid manifest: not schema version 2 with layers');
   const config = checkDescriptor(m.config, 'config');
   const layers = m.layers.map((l) => checkDescriptor(l, 'layer'));
-  for (const l of layers) {
-    if (l.mediaType === MediaType.OciLayerZstd) throw new InvalidArgument(`layer ${l.digest} is zstd-compressed, which Berth cannot unpack`);
-  }
   return { ...m, schemaVersion: 2, mediaType, config, layers } as ImageManifest;
 }
 

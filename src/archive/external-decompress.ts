@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
-import { InvalidArgument, NotImplemented } from '../../core/errors.js';
+import { InvalidArgument, NotImplemented } from '../core/errors.js';
 
 /**
- * Compressions ADD unpacks beyond what the archive layer reads itself (plain and gzip):
+ * Compressions beyond what zlib reads (plain and gzip), for ADD's archives and zstd layers:
  * Node has no bzip2, xz or zstd decoder, so these stream through the host's own tools,
  * as Docker's archive package does for xz (`xz -d -c -q`).
  */
