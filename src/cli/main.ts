@@ -3,6 +3,7 @@ import { ApiError, ConnectError } from '../client/transport.js';
 import { createContext, resolveHost } from './context.js';
 import { registerVersion } from './commands/system/version.js';
 import { registerInfo } from './commands/system/info.js';
+import { registerSystemDf } from './commands/system/df.js';
 import { registerImageLs } from './commands/image/ls.js';
 import { registerImport } from './commands/image/import.js';
 import { registerLoad } from './commands/image/load.js';
@@ -65,6 +66,8 @@ export function buildProgram(hooks: CliHooks = {}): Command {
 
   registerVersion(program, ctx);
   registerInfo(program, ctx);
+  const system = program.command('system').description('Manage Berth').exitOverride();
+  registerSystemDf(system, ctx);
   const image = program.command('image').description('Manage images').exitOverride();
   registerImageLs(program, image, ctx);
   registerImport(program, image, ctx);

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { HistoryResponseItem, ImageDeleteResponseItem, ImageInspect, ImagePruneResponse, ImageSummary, JsonMessage } from '../core/wire/images.js';
-import type { SystemInfo, SystemVersion } from '../core/wire/system.js';
+import type { SystemDiskUsage, SystemInfo, SystemVersion } from '../core/wire/system.js';
 import { Transport } from './transport.js';
 import { jsonMessages } from './json-messages.js';
 import { hijackRequest } from './hijack.js';
@@ -37,6 +37,9 @@ export class EngineClient {
   }
   info(): Promise<SystemInfo> {
     return this.transport.json('GET', '/info');
+  }
+  diskUsage(): Promise<SystemDiskUsage> {
+    return this.transport.json('GET', '/system/df');
   }
 
   imageList(opts: { all?: boolean; filters?: Filters; digests?: boolean } = {}): Promise<ImageSummary[]> {

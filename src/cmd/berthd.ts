@@ -221,7 +221,7 @@ async function main(): Promise<void> {
   if (swept.snapshots || swept.blobs) logger.info('removed leftovers of interrupted work', swept);
 
   const router = new Router()
-    .add(systemRoutes(systemBackend(ctx, () => countContainers(ctx))))
+    .add(systemRoutes(systemBackend(ctx, () => countContainers(ctx), () => builds.cacheMountRecords())))
     .add(buildRoutes(builds))
     .add(imageRoutes(imagesBackend(ctx)))
     .add(distributionRoutes(distributionBackend(ctx)))

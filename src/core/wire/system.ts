@@ -1,3 +1,7 @@
+import type { ContainerSummary } from './containers.js';
+import type { ImageSummary } from './images.js';
+import type { Volume } from './volumes.js';
+
 /** GET /version (swagger: SystemVersion). */
 export interface SystemVersion {
   Platform: { Name: string };
@@ -70,4 +74,27 @@ export interface SystemInfo {
   InitCommit: { ID: string; Expected?: string };
   SecurityOptions: string[];
   Warnings: string[] | null;
+}
+
+/** A build cache record in `GET /system/df` (swagger: BuildCache). */
+export interface BuildCacheRecord {
+  ID: string;
+  Parents: string[] | null;
+  Type: 'internal' | 'frontend' | 'source.local' | 'source.git.checkout' | 'exec.cachemount' | 'regular';
+  Description: string;
+  InUse: boolean;
+  Shared: boolean;
+  Size: number;
+  CreatedAt: string;
+  LastUsedAt: string | null;
+  UsageCount: number;
+}
+
+/** GET /system/df for API versions up to 1.51: every object with its size (swagger: SystemDataUsageResponse, v1.47). */
+export interface SystemDiskUsage {
+  LayersSize?: number;
+  Images?: ImageSummary[];
+  Containers?: ContainerSummary[];
+  Volumes?: Volume[];
+  BuildCache?: BuildCacheRecord[];
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { runBuild } from '../../builder/build.js';
@@ -11,6 +11,7 @@ import type { Digest } from '../../core/digest.js';
 import { InvalidArgument } from '../../core/errors.js';
 import { familiarString, parseReference, type Reference } from '../../core/reference.js';
 import type { BuildRequest } from '../../core/wire/build.js';
+import type { BuildCacheRecord } from '../../core/wire/system.js';
 import type { DaemonContext } from '../context.js';
 import { emitImageEvent } from '../events/emit.js';
 import { buildBackend } from './build-backend.js';
@@ -87,6 +88,30 @@ export class BuildService {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /** The RUN --mount=type=cache directories as `system df` lists build cache (Docker's exec.cachemount records). */
+  async cacheMountRecords(): Promise<BuildCacheRecord[]> {
+    const root = join(this.#root, 'cache-mounts');
+    const names = await readdir(root).catch(() => [] as string[]);
+    return Promise.all(
+      names.map(async (name) => {
+        const dir = join(root, name);
+        const [usage, st] = await Promise.all([diskUsage(dir), stat(dir)]);
+        return {
+          ID: name.slice(0, 25),
+          Parents: null,
+          Type: 'exec.cachemount' as const,
+          Description: 'cached mount (RUN --mount=type=cache)',
+          InUse: false,
+          Shared: false,
+          Size: usage.size,
+          CreatedAt: st.birthtime.toISOString(),
+          LastUsedAt: st.mtime.toISOString(),
+          UsageCount: 0,
+        };
+      }),
+    );
   }
 
   /**

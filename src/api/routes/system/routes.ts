@@ -16,5 +16,10 @@ export function systemRoutes(backend: SystemBackend): Route[] {
     { method: 'HEAD', path: '/_ping', handler: ping },
     { method: 'GET', path: '/version', handler: async ({ res }) => sendJson(res, 200, backend.version()) },
     { method: 'GET', path: '/info', handler: async ({ res }) => sendJson(res, 200, await backend.info()) },
+    {
+      method: 'GET',
+      path: '/system/df',
+      handler: async ({ res, query, apiVersion }) => sendJson(res, 200, await backend.diskUsage({ types: query.getAll('type'), apiVersion })),
+    },
   ];
 }
