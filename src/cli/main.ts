@@ -4,6 +4,7 @@ import { createContext, resolveHost } from './context.js';
 import { registerVersion } from './commands/system/version.js';
 import { registerInfo } from './commands/system/info.js';
 import { registerSystemDf } from './commands/system/df.js';
+import { registerSystemPrune } from './commands/system/prune.js';
 import { registerImageLs } from './commands/image/ls.js';
 import { registerImport } from './commands/image/import.js';
 import { registerLoad } from './commands/image/load.js';
@@ -68,6 +69,8 @@ export function buildProgram(hooks: CliHooks = {}): Command {
   registerInfo(program, ctx);
   const system = program.command('system').description('Manage Berth').exitOverride();
   registerSystemDf(system, ctx);
+  registerSystemPrune(system, ctx);
+  registerInfo(system, ctx);
   const image = program.command('image').description('Manage images').exitOverride();
   registerImageLs(program, image, ctx);
   registerImport(program, image, ctx);

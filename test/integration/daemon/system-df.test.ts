@@ -41,3 +41,31 @@ test('system df: images with shared layers, containers\' writable layers, volume
   assert.equal(raw, 'Images\nContainers\nLocal Volumes\nBuild Cache\n');
   await ok(berth(d, ['rm', '-f', 'writer', 'idle']));
 });
+
+test('system prune -f removes stopped containers, unused networks and dangling images; --volumes and -a reach further', async () => {
+  const d = daemon();
+  const ok = async (r: Promise<{ code: number; stderr: string; stdout: string }>) => {
+    const res = await r;
+    assert.equal(res.code, 0, res.stderr);
+    return res.stdout;
+  };
+  const stopped = (await ok(berth(d, ['run', '-d', '--network', 'none', '-v', '/anon', 'busybox', 'true']))).trim();
+  await ok(berth(d, ['wait', stopped]));
+  const running = (await ok(berth(d, ['run', '-d', '--network', 'none', 'busybox', 'sleep', '600']))).trim();
+  await ok(berth(d, ['network', 'create', 'unusednet']));
+  await ok(berth(d, ['commit', running, 'extra:1']));
+
+  const volumesBefore = await ok(berth(d, ['volume', 'ls', '-q']));
+  const out = await ok(berth(d, ['system', 'prune', '-f']));
+  assert.match(out, new RegExp(`Deleted Containers:\\n${stopped}\\n`));
+  assert.match(out, /Deleted Networks:\nunusednet\n/);
+  assert.match(out, /Total reclaimed space: /);
+  assert.equal((await ok(berth(d, ['ps', '-aq', '--no-trunc']))).trim(), running);
+  assert.equal(await ok(berth(d, ['volume', 'ls', '-q'])), volumesBefore, 'volumes stay without --volumes');
+
+  const all = await ok(berth(d, ['system', 'prune', '-f', '-a', '--volumes']));
+  assert.match(all, /Deleted Volumes:\n[0-9a-f]{64}\n/);
+  assert.match(all, /untagged: extra:1\n/);
+  assert.match(await ok(berth(d, ['images', '--format', '{{.Repository}}'])), /^busybox\n$/, 'the image a container uses stays');
+  await ok(berth(d, ['rm', '-f', running]));
+});
