@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { berth, destroyDaemon, startDaemon, type Daemon } from '../../helpers/berthd.js';
-import { builtId, makeContext, seedBusybox } from './helpers.js';
+import { builtId, makeContext, seedBusybox, shIn } from './helpers.js';
 
 let d: Daemon;
 let server: Server;
@@ -39,11 +39,7 @@ async function ctx(files: Record<string, string | Buffer>): Promise<string> {
   return dir;
 }
 
-async function sh(image: string, script: string): Promise<string> {
-  const r = await berth(d, ['run', '--rm', '--user', 'root', '--entrypoint', 'sh', image, '-c', script]);
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout;
-}
+const sh = (image: string, script: string) => shIn(d, image, script);
 
 test('COPY: directories copy their contents, wildcards, files into dirs, --chown/--chmod, WORKDIR-relative dest', async () => {
   const dir = await ctx({

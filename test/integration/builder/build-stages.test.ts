@@ -1,16 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { berth, type Daemon } from '../../helpers/berthd.js';
-import { builtId, useBuildDaemon } from './helpers.js';
+import { builtId, useBuildDaemon, shIn } from './helpers.js';
 
 let d: Daemon;
 const ctx = useBuildDaemon((daemon) => (d = daemon));
 
-async function sh(image: string, script: string): Promise<string> {
-  const r = await berth(d, ['run', '--rm', '--entrypoint', 'sh', image, '-c', script]);
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout;
-}
+const sh = (image: string, script: string) => shIn(d, image, script);
 
 const MULTI = `ARG BASE=busybox
 FROM \${BASE} AS one

@@ -55,3 +55,10 @@ export function useBuildDaemon(use: (d: Daemon) => void): (files: Record<string,
     return dir;
   };
 }
+
+/** Runs `script` with sh in a throw-away container of `image` (as root, no network) and returns its stdout; fails the test on a non-zero exit. */
+export async function shIn(d: Daemon, image: string, script: string): Promise<string> {
+  const r = await berth(d, ['run', '--rm', '--network', 'none', '--user', 'root', '--entrypoint', 'sh', image, '-c', script]);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout;
+}

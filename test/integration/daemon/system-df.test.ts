@@ -5,13 +5,14 @@ import { useBusyboxDaemon } from '../../helpers/fixture.js';
 
 const daemon = useBusyboxDaemon();
 
+async function ok(r: Promise<{ code: number; stderr: string; stdout: string }>): Promise<string> {
+  const res = await r;
+  assert.equal(res.code, 0, res.stderr);
+  return res.stdout;
+}
+
 test('system df: images with shared layers, containers\' writable layers, volumes with data and users; docker and berth agree', async () => {
   const d = daemon();
-  const ok = async (r: Promise<{ code: number; stderr: string; stdout: string }>) => {
-    const res = await r;
-    assert.equal(res.code, 0, res.stderr);
-    return res.stdout;
-  };
   // A second image on top of busybox shares its layer; a container writes 100 kB; a volume holds 50 kB.
   await ok(berth(d, ['run', '--name', 'writer', '--network', 'none', '-v', 'dfvol:/data', 'busybox', 'sh', '-c', 'head -c 100000 /dev/zero > /big; head -c 50000 /dev/zero > /data/v']));
   await ok(berth(d, ['commit', 'writer', 'busybox:big']));
@@ -44,11 +45,6 @@ test('system df: images with shared layers, containers\' writable layers, volume
 
 test('system prune -f removes stopped containers, unused networks and dangling images; --volumes and -a reach further', async () => {
   const d = daemon();
-  const ok = async (r: Promise<{ code: number; stderr: string; stdout: string }>) => {
-    const res = await r;
-    assert.equal(res.code, 0, res.stderr);
-    return res.stdout;
-  };
   const stopped = (await ok(berth(d, ['run', '-d', '--network', 'none', '-v', '/anon', 'busybox', 'true']))).trim();
   await ok(berth(d, ['wait', stopped]));
   const running = (await ok(berth(d, ['run', '-d', '--network', 'none', 'busybox', 'sleep', '600']))).trim();
