@@ -17,6 +17,7 @@ import { containerOpsRoutes } from '../api/routes/containers/ops-routes.js';
 import { eventsRoutes } from '../api/routes/system/events-routes.js';
 import { streamEventLines } from '../daemon/events/stream-events.js';
 import { restoreContainers } from '../daemon/containers/restore.js';
+import { HealthMonitors } from '../daemon/health/health-monitor.js';
 import { readBoundingSet } from '../runtime/spec/host-capabilities.js';
 import { containersBackend } from '../daemon/containers/containers-backend.js';
 import { ConmonRuncRuntime } from '../runtime/runc/conmon-runc-runtime.js';
@@ -197,12 +198,6 @@ async function main(): Promise<void> {
       hostResolvConf: () => readHostResolvConf(),
     },
   };
-  // Volume references and holds first: live restore releases those of containers that exited meanwhile.
-  await restoreVolumeUse(ctx);
-  await ensurePredefinedNetworks(ctx);
-  await restoreContainers(ctx);
-  await reconcileNetworks(ctx);
-  await ctx.volumes.reconcileMounts();
   const execRuntime = new ConmonExec({
     binaries: () => runtime.binaries(),
     runcRoot: join(cfg.execRoot, 'runc'),
@@ -211,6 +206,14 @@ async function main(): Promise<void> {
     socketDir: join(cfg.execRoot, 'sockets'),
     logger,
   });
+  // Before restore: containers found running get their healthchecks back.
+  ctx.containers.health = new HealthMonitors(ctx, execRuntime);
+  // Volume references and holds first: live restore releases those of containers that exited meanwhile.
+  await restoreVolumeUse(ctx);
+  await ensurePredefinedNetworks(ctx);
+  await restoreContainers(ctx);
+  await reconcileNetworks(ctx);
+  await ctx.volumes.reconcileMounts();
   // Exec sessions live in memory: directories of those the previous berthd left (monitor gone) go now.
   const execsSwept = await execRuntime.sweep();
   if (execsSwept.length) logger.info('removed exec directories left by a previous run', { count: execsSwept.length });

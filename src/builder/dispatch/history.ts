@@ -23,29 +23,7 @@ export function nopCreatedByOneArg(shell: readonly string[], comment: string): s
   return `${shell.join(' ')} #(nop) ${comment}`;
 }
 
-/** Go's time.Duration.String() for nanoseconds. */
-export function goDuration(ns: number): string {
-  if (ns === 0) return '0s';
-  const neg = ns < 0;
-  let u = Math.abs(ns);
-  let out: string;
-  if (u < 1e3) out = `${u}ns`;
-  else if (u < 1e6) out = `${trim(u / 1e3)}µs`;
-  else if (u < 1e9) out = `${trim(u / 1e6)}ms`;
-  else {
-    const h = Math.floor(u / 3600e9);
-    u -= h * 3600e9;
-    const m = Math.floor(u / 60e9);
-    u -= m * 60e9;
-    const s = `${trim(u / 1e9)}s`;
-    out = h > 0 ? `${h}h${m}m${s}` : m > 0 ? `${m}m${s}` : s;
-  }
-  return neg ? `-${out}` : out;
-}
-
-function trim(n: number): string {
-  return String(Number(n.toFixed(9)));
-}
+export { formatGoDuration as goDuration } from '../../core/go-duration.js';
 
 /** Go's %q of an int: a quoted rune, `'\x03'`. */
 export function goRune(n: number): string {

@@ -2,6 +2,7 @@
 // bool flags with a non-boolean value and string flags without a value are errors. HEALTHCHECK's
 // durations and retries are validated here too, so a bad value fails before any step runs.
 
+import { parseGoDuration as goDuration } from '../../core/go-duration.js';
 import type { Flags } from './ast.js';
 import { LineError } from './line-parsers.js';
 
@@ -47,34 +48,13 @@ export function parseFlags(words: readonly string[], spec: FlagSpec): ParsedFlag
   return Object.keys(repeated).length > 0 ? { flags, repeated } : { flags };
 }
 
-const NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-
-/** Go's time.ParseDuration, in nanoseconds; throws Go's message on bad input. */
+/** Go's time.ParseDuration, in nanoseconds; a bad value is a LineError with Go's message. */
 export function parseGoDuration(s: string): number {
-  const bad = (): never => {
-    throw new LineError(`time: invalid duration ${JSON.stringify(s)}`);
-  };
-  let rest = s;
-  let sign = 1;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    if (rest.startsWith('-')) sign = -1;
-    rest = rest.slice(1);
+  try {
+    return goDuration(s);
+  } catch (err) {
+    throw new LineError((err as Error).message);
   }
-  if (rest === '0') return 0;
-  if (rest === '') bad();
-  if (/^\d*\.?\d*$/.test(rest)) throw new LineError(`time: missing unit in duration ${JSON.stringify(s)}`);
-  let total = 0;
-  const part = /^(\d*)(?:\.(\d*))?([^\d.]+)/;
-  while (rest !== '') {
-    const m = part.exec(rest);
-    if (!m || (m[1] === '' && (m[2] ?? '') === '')) bad();
-    const [, int, frac, unit] = m!;
-    const scale = NS[unit!];
-    if (scale === undefined) throw new LineError(`time: unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(s)}`);
-    total += Number(`${int || '0'}.${frac || '0'}`) * scale;
-    rest = rest.slice(m![0].length);
-  }
-  return sign * total;
 }
 
 /** Docker's minimum for HEALTHCHECK intervals (container.MinimumDuration). */

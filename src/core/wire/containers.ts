@@ -24,7 +24,7 @@ export interface ContainerCreateConfig {
   Labels?: Record<string, string> | null;
   StopSignal?: string;
   StopTimeout?: number | null;
-  Healthcheck?: unknown;
+  Healthcheck?: HealthConfig | null;
   ArgsEscaped?: boolean;
   OnBuild?: string[] | null;
   Shell?: string[] | null;
@@ -79,6 +79,32 @@ export interface ContainerCreateBody extends ContainerCreateConfig {
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
+/** A container's or image's healthcheck (swagger: HealthConfig); durations in nanoseconds, 0 for the default. */
+export interface HealthConfig {
+  /** [] inherit the image's, ["NONE"] none, ["CMD", args...] exec, ["CMD-SHELL", script] through /bin/sh -c. */
+  Test?: string[] | null;
+  Interval?: number;
+  Timeout?: number;
+  Retries?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+}
+
+/** One probe's outcome (swagger: HealthcheckResult). */
+export interface HealthcheckResult {
+  Start: string;
+  End: string;
+  ExitCode: number;
+  Output: string;
+}
+
+/** swagger: Health. */
+export interface Health {
+  Status: 'none' | 'starting' | 'healthy' | 'unhealthy';
+  FailingStreak: number;
+  Log: HealthcheckResult[];
+}
+
 export interface ContainerState {
   Status: ContainerStatus;
   Running: boolean;
@@ -91,6 +117,7 @@ export interface ContainerState {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  Health?: Health;
 }
 
 export interface ContainerInspect {

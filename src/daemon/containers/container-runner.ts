@@ -128,9 +128,11 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
       StartedAt: new Date().toISOString(),
       FinishedAt: '0001-01-01T00:00:00Z',
     };
+    ctx.containers.health?.watch(c);
     await store.save(c);
     emitContainerEvent(ctx, c, 'start');
   } catch (err) {
+    ctx.containers.health?.unwatch(c.Id);
     await runtime.delete(c.Id, true).catch(() => undefined);
     await teardownNetworking(ctx, c).catch((e: unknown) => ctx.logger.warn('network teardown failed', { id: c.Id, error: messageOf(e) }));
     await mounter.unmount(rootfs, { detach: true }).catch(() => undefined);
@@ -176,6 +178,7 @@ export async function handleExit(ctx: DaemonContext, id: string, code: number): 
   const { store, runtime, mounter, events } = ctx.containers;
   const c = store.tryGet(id);
   if (!c || c.Id !== id) return;
+  ctx.containers.health?.unwatch(id);
   // conmon leaves an `oom` file in the persist dir when the kernel's OOM killer hit the container.
   // The exit file's time is when the container ended, also when berthd learns of it later (live restore).
   // The container's init is gone: runc's state, the network and the (lazily detached) rootfs mount do not

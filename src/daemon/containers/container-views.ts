@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { healthSuffix } from '../health/health-rules.js';
 import type { ContainerInspect, ContainerSummary } from '../../core/wire/containers.js';
 import { familiarString, parseReference } from '../../core/reference.js';
 import { humanDuration } from '../../core/human-duration.js';
@@ -16,7 +17,7 @@ function ago(iso: string): string {
 export function statusText(c: ContainerRecord): string {
   const s = c.State;
   if (s.Status === 'restarting') return `Restarting (${s.ExitCode}) ${ago(s.FinishedAt)} ago`;
-  if (s.Running) return `Up ${ago(s.StartedAt)}${s.Paused ? ' (Paused)' : ''}`;
+  if (s.Running) return `Up ${ago(s.StartedAt)}${s.Paused ? ' (Paused)' : healthSuffix(s.Health)}`;
   if (s.Status === 'created') return 'Created';
   if (s.Status === 'dead') return 'Dead';
   return `Exited (${s.ExitCode}) ${ago(s.FinishedAt)} ago`;

@@ -1,3 +1,4 @@
+import { mergeHealthcheck } from '../health/health-rules.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { InvalidArgument, NotFound } from '../../core/errors.js';
@@ -108,6 +109,8 @@ export async function createContainer(ctx: DaemonContext, body: ContainerCreateB
     StopSignal: body.StopSignal || image.StopSignal,
     StopTimeout: body.StopTimeout ?? undefined,
   };
+  const healthcheck = mergeHealthcheck(image.Healthcheck, body.Healthcheck);
+  if (healthcheck) config.Healthcheck = healthcheck;
   const imageVolumes = Object.keys(config.Volumes ?? {});
   const mounts = planMounts(ctx, hostConfig, imageVolumes);
   const finalName = name ? (name.startsWith('/') ? name : `/${name}`) : `/${randomName((n) => store.tryGet(n) !== undefined)}`;

@@ -1,5 +1,6 @@
 import type { Mount } from '../../core/mount.js';
 import type { Runtime } from '../../core/runtime.js';
+import type { ContainerRecord } from './container-record.js';
 import type { ContainerStore } from './container-store.js';
 import type { LifecycleEvents } from './lifecycle-events.js';
 
@@ -25,4 +26,12 @@ export interface ContainerDeps {
   init: { path: string; default: boolean };
   /** berthd's bounding set, read once at start: privileged and `--cap-add ALL` mean this, no more. */
   hostCapabilities: readonly string[];
+  /** Runs healthchecks of running containers (`health/`); set once the exec runtime exists. */
+  health?: HealthWatcher;
+}
+
+export interface HealthWatcher {
+  /** Starts probing; `fresh` (a start, not a restore) resets State.Health to starting. */
+  watch(c: ContainerRecord, fresh?: boolean): void;
+  unwatch(id: string): void;
 }

@@ -38,6 +38,7 @@ export async function listContainers(ctx: DaemonContext, input: ListContainersIn
     if (beforeC && Date.parse(c.Created) >= Date.parse(beforeC.Created)) return false;
     if (sinceC && Date.parse(c.Created) <= Date.parse(sinceC.Created)) return false;
     if (f.get('is-task') && f.get('is-task')!.some((v) => filterBool('is-task', v))) return false;
+    if (f.get('health') && !f.get('health')!.includes(c.State.Health?.Status ?? 'none')) return false;
     return true;
   });
   if (input.limit !== undefined && input.limit > 0) list = list.slice(0, input.limit);

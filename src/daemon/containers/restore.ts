@@ -28,6 +28,7 @@ export async function restoreContainers(ctx: DaemonContext): Promise<void> {
           await store.save(c);
         }
         watchExit(ctx, c.Id);
+        ctx.containers.health?.watch(c, false);
       } else {
         await handleExit(ctx, c.Id, 255);
       }

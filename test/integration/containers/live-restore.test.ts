@@ -106,3 +106,20 @@ test('a restored --restart always container keeps its policy: it is restarted af
   assert.match(seen, /^[1-9]\d* running$/);
   assert.equal((await docker(d, ['rm', '-f', 'forever'])).code, 0);
 });
+
+test('healthchecks go on after a restore: the next berthd keeps probing and records the change', async () => {
+  const run = await docker(d, ['run', '-d', '--name', 'probed', '--network', 'none', '--health-cmd', 'test ! -f /tmp/sick', '--health-interval', '300ms',
+    '--health-retries', '1', 'busybox', 'sleep', '600']);
+  assert.equal(run.code, 0, run.stderr);
+  const status = async () => (await docker(d, ['inspect', '-f', '{{.State.Health.Status}}', 'probed'])).stdout.trim();
+  const until = async (want: string) => {
+    for (let i = 0; i < 100 && (await status()) !== want; i++) await sleep(100);
+    assert.equal(await status(), want);
+  };
+  await until('healthy');
+  await crashAndRestart();
+  assert.equal(await status(), 'healthy', 'the state survives the crash');
+  assert.equal((await docker(d, ['exec', 'probed', 'touch', '/tmp/sick'])).code, 0);
+  await until('unhealthy');
+  await docker(d, ['rm', '-f', 'probed']);
+});

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import type { ContainerCreateBody, HostConfig, RestartPolicy } from '../../../core/wire/containers.js';
+import type { ContainerCreateBody, HealthConfig, HostConfig, RestartPolicy } from '../../../core/wire/containers.js';
+import { parseGoDuration } from '../../../core/go-duration.js';
 import { collect, keyValueMap } from '../../options.js';
 import { parseMountFlag, splitVolumeFlags } from './mount-flags.js';
 import type { EndpointSettings, PortMap } from '../../../core/wire/networks.js';
@@ -55,6 +56,47 @@ export interface CreateFlags {
   dnsOption?: string[];
   macAddress?: string;
   domainname?: string;
+  healthCmd?: string;
+  healthInterval?: string;
+  healthTimeout?: string;
+  healthRetries?: string;
+  healthStartPeriod?: string;
+  healthStartInterval?: string;
+  healthcheck?: boolean;
+}
+
+/** `--health-*` and `--no-healthcheck` as the docker CLI turns them into Config.Healthcheck. */
+function healthcheckFrom(f: CreateFlags): HealthConfig | undefined {
+  const durations: Array<[keyof HealthConfig, string | undefined, string]> = [
+    ['Interval', f.healthInterval, '--health-interval'],
+    ['Timeout', f.healthTimeout, '--health-timeout'],
+    ['StartPeriod', f.healthStartPeriod, '--health-start-period'],
+    ['StartInterval', f.healthStartInterval, '--health-start-interval'],
+  ];
+  const given = f.healthCmd !== undefined || f.healthRetries !== undefined || durations.some(([, v]) => v !== undefined);
+  if (f.healthcheck === false) {
+    if (given) throw new InvalidArgumentError('--no-healthcheck conflicts with --health-* options');
+    return { Test: ['NONE'] };
+  }
+  if (!given) return undefined;
+  const hc: HealthConfig = { Test: f.healthCmd !== undefined ? ['CMD-SHELL', f.healthCmd] : [] };
+  for (const [key, value, flag] of durations) {
+    if (value === undefined) continue;
+    let ns: number;
+    try {
+      ns = parseGoDuration(value);
+    } catch (err) {
+      throw new InvalidArgumentError(`invalid argument "${value}" for "${flag}" flag: ${(err as Error).message}`);
+    }
+    if (ns < 0) throw new InvalidArgumentError(`${flag} cannot be negative`);
+    (hc as Record<string, unknown>)[key] = ns;
+  }
+  if (f.healthRetries !== undefined) {
+    const n = intFlag(f.healthRetries, '--health-retries')!;
+    if (n < 0) throw new InvalidArgumentError('--health-retries cannot be negative');
+    hc.Retries = n;
+  }
+  return hc;
 }
 
 /** Docker's RAMInBytes: `512m`, `1g`, `100k`, plain bytes; binary units. */
@@ -178,6 +220,7 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     Volumes: Object.keys(vols.volumes).length ? vols.volumes : null,
     StopSignal: f.stopSignal,
     StopTimeout: intFlag(f.stopTimeout, '--stop-timeout') ?? null,
+    Healthcheck: healthcheckFrom(f) ?? null,
     Tty: f.tty ?? false,
     OpenStdin: f.interactive ?? false,
     StdinOnce: f.interactive ?? false,
@@ -204,6 +247,13 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--init', 'Run an init inside the container that forwards signals and reaps processes')
     .option('--stop-signal <string>', 'Signal to stop the container')
     .option('--stop-timeout <int>', 'Timeout (in seconds) to stop a container')
+    .option('--health-cmd <string>', 'Command to run to check health')
+    .option('--health-interval <duration>', 'Time between running the check (ms|s|m|h) (default 0s)')
+    .option('--health-timeout <duration>', 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)')
+    .option('--health-retries <int>', 'Consecutive failures needed to report unhealthy')
+    .option('--health-start-period <duration>', 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)')
+    .option('--health-start-interval <duration>', 'Time between running the check during the start period (ms|s|m|h) (default 0s)')
+    .option('--no-healthcheck', 'Disable any container-specified HEALTHCHECK')
     .option('-m, --memory <bytes>', 'Memory limit')
     .option('--memory-swap <bytes>', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap")
     .option('--cpus <decimal>', 'Number of CPUs')
