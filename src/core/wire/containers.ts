@@ -70,6 +70,14 @@ export interface HostConfig {
   Ulimits?: Array<{ Name: string; Soft: number; Hard: number }> | null;
   Sysctls?: Record<string, string> | null;
   LogConfig?: { Type: string; Config: Record<string, string> };
+  Devices?: Array<{ PathOnHost: string; PathInContainer?: string; CgroupPermissions?: string }> | null;
+  GroupAdd?: string[] | null;
+  /** `host`, `container:<name|id>`, or empty for a namespace of its own. */
+  PidMode?: string;
+  /** `private`, `shareable`, `host`, `none`, `container:<name|id>`, or empty (private). */
+  IpcMode?: string;
+  OomScoreAdj?: number;
+  MemoryReservation?: number;
 }
 
 export interface ContainerCreateBody extends ContainerCreateConfig {

@@ -1,7 +1,7 @@
 import { access, mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Conflict, messageOf } from '../../core/errors.js';
-import { buildSpec, readHardLimits, readHostDevices } from '../../runtime/spec/index.js';
+import { Conflict, InvalidArgument, messageOf } from '../../core/errors.js';
+import { buildSpec, readHardLimits, readHostDevices, resolveDevice, type DeviceGrant } from '../../runtime/spec/index.js';
 import { writeJsonAtomic } from '../../util/atomic.js';
 import type { DaemonContext } from '../context.js';
 import type { ContainerRecord } from './container-record.js';
@@ -43,7 +43,11 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
     // Rootfs, network and volumes do not depend on each other. The namespace, veths and ports
     // exist before runc runs: the spec only names the namespace.
     const [, network, volumes] = await allSettledOrThrow([mountRootfs(), setupNetworking(ctx, c), startMounts(ctx, c)]);
-    const [etc, user] = await allSettledOrThrow([containerEtcFiles(ctx, c), resolveUser(rootfs, c.Config.User)]);
+    const [etc, user, devices] = await allSettledOrThrow([
+      containerEtcFiles(ctx, c),
+      resolveUser(rootfs, c.Config.User, hc.GroupAdd ?? []),
+      grantDevices(hc.Devices ?? []),
+    ]);
     const env = [...(c.Config.Env ?? [])];
     if (!env.some((e) => e.startsWith('HOSTNAME='))) env.push(`HOSTNAME=${c.Config.Hostname}`);
     if (c.Config.Tty && !env.some((e) => e.startsWith('TERM='))) env.push('TERM=xterm');
@@ -67,6 +71,10 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
       capabilityCeiling: ctx.containers.hostCapabilities,
       // Read at each start, as dockerd does: devices come and go with the host's hardware.
       hostDevices: hc.Privileged ? await readHostDevices() : undefined,
+      devices,
+      pid: joinedNamespace(ctx, hc.PidMode, 'pid'),
+      ipc: joinedNamespace(ctx, hc.IpcMode, 'ipc'),
+      oomScoreAdj: hc.OomScoreAdj || undefined,
       noNewPrivileges: securityOpts.some((o) => o === 'no-new-privileges' || o === 'no-new-privileges:true' || o === 'no-new-privileges=true'),
       seccomp: !securityOpts.includes('seccomp=unconfined') && !securityOpts.includes('seccomp:unconfined'),
       mounts: [
@@ -87,6 +95,7 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
         cpuPeriod,
         cpusetCpus: hc.CpusetCpus,
         pidsLimit: hc.PidsLimit ?? undefined,
+        memoryReservation: hc.MemoryReservation || undefined,
       },
       ulimits: (hc.Ulimits ?? []).map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })),
       rlimitCeilings: await readHardLimits(),
@@ -142,6 +151,27 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
     throw err;
   }
   watchExit(ctx, c.Id);
+}
+
+/** `--device` grants, each host path resolved now: devices come and go with the host's hardware. */
+async function grantDevices(devices: NonNullable<ContainerRecord['HostConfig']['Devices']>): Promise<DeviceGrant[]> {
+  const out: DeviceGrant[] = [];
+  for (const d of devices) {
+    try {
+      out.push(...(await resolveDevice(d.PathOnHost, d.PathInContainer || d.PathOnHost, d.CgroupPermissions || 'rwm')));
+    } catch (err) {
+      throw new InvalidArgument(messageOf(err));
+    }
+  }
+  return out;
+}
+
+/** `--pid`/`--ipc`: `host` as is, `container:<ref>` the running container's namespace, else its own. */
+function joinedNamespace(ctx: DaemonContext, mode: string | undefined, type: 'pid' | 'ipc'): string | undefined {
+  if (!mode?.startsWith('container:')) return mode || undefined;
+  const other = ctx.containers.store.get(mode.slice('container:'.length));
+  if (!other.State.Running) throw new Conflict(`cannot join ${type.toUpperCase()} of a non running container: ${other.Id}`);
+  return `/proc/${other.State.Pid}/ns/${type}`;
 }
 
 /**

@@ -52,6 +52,19 @@ function validateHostConfig(hc: HostConfig): void {
   if (hc.NanoCpus && (hc.CpuQuota || hc.CpuPeriod)) {
     throw new InvalidArgument('Conflicting options: Nano CPUs and CPU Period/Quota cannot both be set');
   }
+  const pid = hc.PidMode ?? '';
+  if (!['', 'host'].includes(pid) && !(pid.startsWith('container:') && pid.length > 10)) throw new InvalidArgument(`invalid PID mode: ${pid}`);
+  const ipc = hc.IpcMode ?? '';
+  if (!['', 'private', 'shareable', 'host', 'none'].includes(ipc) && !(ipc.startsWith('container:') && ipc.length > 10)) throw new InvalidArgument(`invalid IPC mode: ${ipc}`);
+  if (hc.OomScoreAdj !== undefined && (hc.OomScoreAdj < -1000 || hc.OomScoreAdj > 1000)) {
+    throw new InvalidArgument(`Invalid value ${hc.OomScoreAdj}, range for oom score adj is [-1000, 1000]`);
+  }
+  if (hc.MemoryReservation && hc.Memory && hc.MemoryReservation > hc.Memory) {
+    throw new InvalidArgument('Minimum memory limit can not be less than memory reservation limit, see usage');
+  }
+  for (const d of hc.Devices ?? []) {
+    if (!d.PathOnHost?.startsWith('/')) throw new InvalidArgument(`invalid device path on host: ${JSON.stringify(d.PathOnHost ?? '')}`);
+  }
 }
 
 /** POST /containers/create: merges the image's config, reserves the name, prepares the writable snapshot. */

@@ -32,7 +32,7 @@ function parseDb(text: string | undefined): string[][] {
 }
 
 /** Resolves Docker's `-u` forms (`name`, `uid`, `name:group`, `uid:gid`) against the container's files. */
-export async function resolveUser(rootfs: string, spec: string | undefined): Promise<ResolvedUser> {
+export async function resolveUser(rootfs: string, spec: string | undefined, groupAdd: readonly string[] = []): Promise<ResolvedUser> {
   const passwd = parseDb(await readContainerFile(rootfs, 'etc/passwd'));
   const groups = parseDb(await readContainerFile(rootfs, 'etc/group'));
   const [userPart = '', groupPart] = (spec ?? '').split(':');
@@ -68,5 +68,11 @@ export async function resolveUser(rootfs: string, spec: string | undefined): Pro
   const additionalGids = name
     ? groups.filter((g) => (g[3] ?? '').split(',').includes(name)).map((g) => Number(g[2])).filter((g) => g !== gid)
     : [];
+  // `--group-add`: numbers as they are, names from the container's group file.
+  for (const extra of groupAdd) {
+    const g = /^\d+$/.test(extra) ? Number(extra) : Number(groups.find((e) => e[0] === extra)?.[2] ?? NaN);
+    if (Number.isNaN(g)) throw new InvalidArgument(`Unable to find group ${extra}: no matching entries in group file`);
+    if (g !== gid && !additionalGids.includes(g)) additionalGids.push(g);
+  }
   return { uid, gid, additionalGids, home };
 }

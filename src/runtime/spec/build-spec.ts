@@ -21,6 +21,8 @@ export interface SpecResources {
   cpusetCpus?: string;
   /** 0, negative or absent means unlimited, as in Docker. */
   pidsLimit?: number;
+  /** Soft limit (`--memory-reservation`), bytes. */
+  memoryReservation?: number;
 }
 
 export interface SpecInput {
@@ -41,6 +43,14 @@ export interface SpecInput {
   capabilityCeiling?: readonly string[];
   /** The host's devices (see `readHostDevices`), given to a privileged container only. */
   hostDevices?: readonly OciDevice[];
+  /** `--device`s (see `resolveDevice`): created in the container and allowed by its device cgroup. */
+  devices?: ReadonlyArray<{ device: OciDevice; access: string }>;
+  /** `private` (the default): a pid namespace of its own; `host`: the host's; otherwise a namespace path to join. */
+  pid?: string;
+  /** `private`/`shareable` (the default): an IPC namespace of its own; `host`: the host's (and its /dev/shm); otherwise a namespace path. */
+  ipc?: string;
+  /** `--oom-score-adj`, -1000 to 1000. */
+  oomScoreAdj?: number;
   noNewPrivileges?: boolean;
   /** Extra mounts: binds, volumes, /etc/hosts and friends. */
   mounts?: OciMount[];
@@ -98,11 +108,25 @@ function buildResources(r: SpecResources | undefined, privileged: boolean): OciR
   if (r.cpusetCpus) cpu.cpus = r.cpusetCpus;
   if (Object.keys(cpu).length > 0) out.cpu = cpu;
   if (r.pidsLimit !== undefined && r.pidsLimit > 0) out.pids = { limit: r.pidsLimit };
+  if (r.memoryReservation && r.memoryReservation > 0) {
+    if (r.memory && r.memory > 0 && r.memoryReservation > r.memory) {
+      throw new InvalidArgument('Minimum memory limit can not be less than memory reservation limit, see usage');
+    }
+    out.memory = { ...(out.memory ?? {}), reservation: r.memoryReservation };
+  }
   return out;
 }
 
-function namespaces(network: string): OciNamespace[] {
-  const ns: OciNamespace[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
+/** A namespace of its own, the host's (none listed), or another's joined by path. */
+function ownOrJoined(type: 'pid' | 'ipc', mode: string | undefined, own: readonly string[]): OciNamespace[] {
+  if (mode === undefined || mode === '' || own.includes(mode)) return [{ type }];
+  if (mode === 'host') return [];
+  assertAbsolute(mode);
+  return [{ type, path: mode }];
+}
+
+function namespaces(network: string, pid: string | undefined, ipc: string | undefined): OciNamespace[] {
+  const ns: OciNamespace[] = [...ownOrJoined('pid', pid, ['private']), ...ownOrJoined('ipc', ipc, ['private', 'shareable', 'none']), { type: 'uts' }, { type: 'mount' }];
   // No cgroup namespace: this host's cgroup v1 layout has none, and Docker's v1 default is the host's.
   if (network === 'none') ns.push({ type: 'network' });
   else if (network !== 'host') {
@@ -149,13 +173,29 @@ export function buildSpec(input: SpecInput): OciSpec {
     root: { path: input.rootfs, readonly: input.readonlyRootfs ?? false },
     mounts: combineMounts(defaultMounts(input.shmSize ?? DEFAULT_SHM_SIZE, privileged), user),
     linux: {
-      namespaces: namespaces(input.network),
+      namespaces: namespaces(input.network, input.pid, input.ipc),
       resources: buildResources(input.resources, privileged),
       maskedPaths: privileged ? [] : [...(input.maskedPaths ?? defaultMaskedPaths())],
       readonlyPaths: privileged ? [] : [...(input.readonlyPaths ?? defaultReadonlyPaths())],
     },
   };
   if (privileged && input.hostDevices?.length) spec.linux.devices = input.hostDevices.map((d) => ({ ...d }));
+  if (input.devices?.length) {
+    const listed = new Set((spec.linux.devices ?? []).map((d) => d.path));
+    spec.linux.devices = [...(spec.linux.devices ?? []), ...input.devices.filter((g) => !listed.has(g.device.path)).map((g) => ({ ...g.device }))];
+    if (!privileged) {
+      for (const g of input.devices) spec.linux.resources.devices.push({ allow: true, type: g.device.type === 'b' ? 'b' : 'c', major: g.device.major, minor: g.device.minor, access: g.access });
+    }
+  }
+  if (input.oomScoreAdj !== undefined && input.oomScoreAdj !== 0) {
+    if (input.oomScoreAdj < -1000 || input.oomScoreAdj > 1000) throw new InvalidArgument(`Invalid value ${input.oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
+    spec.process.oomScoreAdj = input.oomScoreAdj;
+  }
+  // The host's IPC namespace comes with the host's /dev/shm, as in Docker.
+  if (input.ipc === 'host') {
+    spec.mounts = spec.mounts.filter((m) => m.destination !== '/dev/shm');
+    spec.mounts.push({ destination: '/dev/shm', type: 'bind', source: '/dev/shm', options: ['rbind', 'rprivate'] });
+  }
   if (input.hostname) spec.hostname = input.hostname;
   if (input.ulimits?.length) spec.process.rlimits = toRlimits(input.ulimits, input.rlimitCeilings);
   if (input.cgroupsPath) spec.linux.cgroupsPath = input.cgroupsPath;

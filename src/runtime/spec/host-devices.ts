@@ -1,4 +1,4 @@
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OciDevice } from './oci-types.js';
 
@@ -47,4 +47,37 @@ export async function readHostDevices(root = '/dev'): Promise<OciDevice[]> {
   };
   await walk(root);
   return out;
+}
+
+/** A device a container is given by path (`--device /dev/fuse[:/dev/fuse[:rwm]]`), as the host has it. */
+export interface DeviceGrant {
+  device: OciDevice;
+  /** cgroup access: any of r, w, m. */
+  access: string;
+}
+
+/**
+ * Docker's `--device`: the host device at `hostPath` (a directory gives every device under
+ * it) appears at `containerPath` with the host's type, numbers and mode, and the device
+ * cgroup allows `permissions` on it. Anything else (missing, not a device) is an error.
+ */
+export async function resolveDevice(hostPath: string, containerPath: string, permissions: string): Promise<DeviceGrant[]> {
+  if (!/^[rwm]{1,3}$/.test(permissions)) throw new Error(`invalid device cgroup permissions ${JSON.stringify(permissions)}: r, w, m`);
+  const st = await stat(hostPath).catch(() => undefined);
+  if (!st) throw new Error(`error gathering device information while adding custom device "${hostPath}": no such file or directory`);
+  if (st.isDirectory()) {
+    const found = await readHostDevices(hostPath);
+    return found.map((d) => ({ device: { ...d, path: join(containerPath, d.path.slice(hostPath.replace(/\/+$/, '').length)) }, access: permissions }));
+  }
+  if (!st.isCharacterDevice() && !st.isBlockDevice()) throw new Error(`error gathering device information while adding custom device "${hostPath}": not a device node`);
+  const big = await stat(hostPath, { bigint: true });
+  const device: OciDevice = {
+    path: containerPath,
+    type: st.isCharacterDevice() ? 'c' : 'b',
+    ...splitDev(big.rdev),
+    fileMode: Number(big.mode & 0o7777n),
+    uid: Number(big.uid),
+    gid: Number(big.gid),
+  };
+  return [{ device, access: permissions }];
 }

@@ -5,5 +5,5 @@ export type { Ulimit, RlimitCeilings } from './rlimits.js';
 export { readHardLimits } from './host-limits.js';
 export { normalizeCapability, DEFAULT_CAPABILITIES, ALL_CAPABILITIES } from './capabilities.js';
 export { readBoundingSet } from './host-capabilities.js';
-export { readHostDevices } from './host-devices.js';
+export { readHostDevices, resolveDevice, type DeviceGrant } from './host-devices.js';
 export type { OciDevice } from './oci-types.js';

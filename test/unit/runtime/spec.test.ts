@@ -170,3 +170,24 @@ test('buildSpec is pure: same input, same output, input untouched', () => {
   assert.deepEqual(buildSpec(input), buildSpec(input));
   assert.equal(JSON.stringify(input), frozen);
 });
+
+test('--pid and --ipc: own namespaces by default, none listed for host, joined by path for container:', () => {
+  const types = (s: ReturnType<typeof buildSpec>) => s.linux.namespaces.map((n) => (n.path ? `${n.type}@${n.path}` : n.type));
+  assert.deepEqual(types(buildSpec(base)), ['pid', 'ipc', 'uts', 'mount', 'network']);
+  assert.deepEqual(types(buildSpec({ ...base, pid: 'host', ipc: 'host' })), ['uts', 'mount', 'network']);
+  assert.deepEqual(types(buildSpec({ ...base, pid: '/proc/7/ns/pid', ipc: 'shareable' })), ['pid@/proc/7/ns/pid', 'ipc', 'uts', 'mount', 'network']);
+  const hostIpc = buildSpec({ ...base, ipc: 'host' });
+  assert.deepEqual(hostIpc.mounts.find((m) => m.destination === '/dev/shm'), { destination: '/dev/shm', type: 'bind', source: '/dev/shm', options: ['rbind', 'rprivate'] });
+  assert.throws(() => buildSpec({ ...base, pid: 'relative/path' }), InvalidArgument);
+});
+
+test('--device adds the node and a cgroup rule with its permissions; --oom-score-adj and --memory-reservation', () => {
+  const fuse = { path: '/dev/fuse', type: 'c' as const, major: 10, minor: 229, fileMode: 0o600, uid: 0, gid: 0 };
+  const s = buildSpec({ ...base, devices: [{ device: fuse, access: 'r' }], oomScoreAdj: 500, resources: { memory: 256 << 20, memoryReservation: 64 << 20 } });
+  assert.deepEqual(s.linux.devices, [fuse]);
+  assert.deepEqual(s.linux.resources.devices.at(-1), { allow: true, type: 'c', major: 10, minor: 229, access: 'r' });
+  assert.equal(s.process.oomScoreAdj, 500);
+  assert.equal(s.linux.resources.memory?.reservation, 64 << 20);
+  assert.throws(() => buildSpec({ ...base, oomScoreAdj: 1001 }), /range for oom score adj is \[-1000, 1000\]/);
+  assert.throws(() => buildSpec({ ...base, resources: { memory: 64 << 20, memoryReservation: 128 << 20 } }), /memory reservation/);
+});

@@ -63,6 +63,33 @@ export interface CreateFlags {
   healthStartPeriod?: string;
   healthStartInterval?: string;
   healthcheck?: boolean;
+  device?: string[];
+  groupAdd?: string[];
+  pid?: string;
+  ipc?: string;
+  oomScoreAdj?: string;
+  memoryReservation?: string;
+  cpuPeriod?: string;
+  cpuQuota?: string;
+}
+
+/** `--device /dev/x[:/dev/y[:rwm]]`, as the docker CLI parses it. */
+function parseDevice(v: string): { PathOnHost: string; PathInContainer: string; CgroupPermissions: string } {
+  const parts = v.split(':');
+  const [host = '', second, third] = parts;
+  let container = host;
+  let perms = 'rwm';
+  if (parts.length > 3 || host === '') throw new InvalidArgumentError(`invalid device specification: ${v}`);
+  if (third !== undefined) {
+    container = second!;
+    perms = third;
+  } else if (second !== undefined) {
+    if (/^[rwm]{1,3}$/.test(second)) perms = second;
+    else container = second;
+  }
+  if (!/^[rwm]{1,3}$/.test(perms)) throw new InvalidArgumentError(`invalid device mode: ${perms}`);
+  if (!container.startsWith('/')) throw new InvalidArgumentError(`${container} is not an absolute path`);
+  return { PathOnHost: host, PathInContainer: container, CgroupPermissions: perms };
 }
 
 /** `--health-*` and `--no-healthcheck` as the docker CLI turns them into Config.Healthcheck. */
@@ -191,6 +218,14 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     DnsSearch: f.dnsSearch ?? [],
     DnsOptions: f.dnsOption ?? [],
     PublishAllPorts: f.publishAll ?? false,
+    Devices: (f.device ?? []).map(parseDevice),
+    GroupAdd: f.groupAdd ?? null,
+    PidMode: f.pid ?? '',
+    IpcMode: f.ipc ?? '',
+    OomScoreAdj: intFlag(f.oomScoreAdj, '--oom-score-adj') ?? 0,
+    MemoryReservation: f.memoryReservation ? parseBytes(f.memoryReservation, '--memory-reservation') : 0,
+    CpuPeriod: intFlag(f.cpuPeriod, '--cpu-period') ?? 0,
+    CpuQuota: intFlag(f.cpuQuota, '--cpu-quota') ?? 0,
   };
   const exposed: Record<string, object> = {};
   const bindings: PortMap = {};
@@ -259,6 +294,14 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--cpus <decimal>', 'Number of CPUs')
     .option('-c, --cpu-shares <int>', 'CPU shares (relative weight)')
     .option('--cpuset-cpus <string>', 'CPUs in which to allow execution (0-3, 0,1)')
+    .option('--cpu-period <int>', 'Limit CPU CFS (Completely Fair Scheduler) period')
+    .option('--cpu-quota <int>', 'Limit CPU CFS (Completely Fair Scheduler) quota')
+    .option('--memory-reservation <bytes>', 'Memory soft limit')
+    .option('--oom-score-adj <int>', "Tune host's OOM preferences (-1000 to 1000)")
+    .option('--device <list>', 'Add a host device to the container', collect)
+    .option('--group-add <list>', 'Add additional groups to join', collect)
+    .option('--pid <string>', 'PID namespace to use')
+    .option('--ipc <string>', 'IPC mode to use')
     .option('--pids-limit <int>', 'Tune container pids limit (set -1 for unlimited)')
     .option('--ulimit <ulimit>', 'Ulimit options', collect)
     .option('--cap-add <list>', 'Add Linux capabilities', collect)
