@@ -70,7 +70,7 @@ export async function startExec(d: ExecDeps, id: string, opts: { detach: boolean
   rec.Started = true;
   const tty = rec.ProcessConfig.tty;
   try {
-    const user = await resolveUser(rootfsOf(d.ctx, c.Id), rec.ProcessConfig.user || c.Config.User);
+    const user = await resolveUser(rootfsOf(d.ctx, c.Id), rec.ProcessConfig.user || c.Config.User, c.HostConfig.GroupAdd ?? []);
     const base = [...(c.Config.Env ?? []), `HOSTNAME=${c.Config.Hostname ?? c.Id.slice(0, 12)}`, `HOME=${user.home}`];
     if (tty) base.push('TERM=xterm');
     const size = opts.consoleSize;

@@ -75,7 +75,7 @@ export class HealthMonitors {
       if (output.length < MAX_OUTPUT) output = (output + data.toString('utf8')).slice(0, MAX_OUTPUT);
     };
     try {
-      const user = await resolveUser(rootfsOf(this.#ctx, c.Id), c.Config.User);
+      const user = await resolveUser(rootfsOf(this.#ctx, c.Id), c.Config.User, c.HostConfig.GroupAdd ?? []);
       const started = await this.#exec.start({
         containerId: c.Id,
         execId,

@@ -22,6 +22,10 @@ test('--device gives the host node with its cgroup permissions; --group-add adds
   const missing = await docker(d, ['run', '--rm', '--device', '/dev/nonexistent', 'busybox', 'true']);
   assert.match(missing.stderr, /error gathering device information while adding custom device "\/dev\/nonexistent": no such file or directory/);
   assert.equal(await out(berth(d, ['run', '--rm', '--network', 'none', '--group-add', '1234', '--group-add', 'wheel', 'busybox', 'id', '-G'])), '0 10 1234\n');
+  // An exec joins the same groups, as in Docker.
+  await out(berth(d, ['run', '-d', '--name', 'grouped', '--network', 'none', '--group-add', '4321', 'busybox', 'sleep', '600']));
+  assert.match(await out(docker(d, ['exec', 'grouped', 'id', '-G'])), /\b4321\n$/);
+  await out(berth(d, ['rm', '-f', 'grouped']));
 });
 
 test('--pid and --ipc: host and container:<name> join those namespaces; --oom-score-adj and --memory-reservation apply', async () => {
