@@ -78,6 +78,22 @@ export interface HostConfig {
   IpcMode?: string;
   OomScoreAdj?: number;
   MemoryReservation?: number;
+  /** `host` or empty (a UTS namespace of its own). */
+  UTSMode?: string;
+  OomKillDisable?: boolean | null;
+  CgroupParent?: string;
+  CpusetMems?: string;
+  MemorySwappiness?: number | null;
+  BlkioWeight?: number;
+  BlkioDeviceReadBps?: unknown[] | null;
+  BlkioDeviceWriteBps?: unknown[] | null;
+  BlkioDeviceReadIOps?: unknown[] | null;
+  BlkioDeviceWriteIOps?: unknown[] | null;
+  UsernsMode?: string;
+  CgroupnsMode?: string;
+  Runtime?: string;
+  StorageOpt?: Record<string, string> | null;
+  Isolation?: string;
 }
 
 export interface ContainerCreateBody extends ContainerCreateConfig {

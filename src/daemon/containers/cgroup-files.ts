@@ -5,21 +5,27 @@ import { join } from 'node:path';
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
 /**
- * A container's directory under one cgroup v1 controller. The runner gives runc
- * `cgroupsPath: /berth/<id>` (see container-runner.ts), so this is where runc put it.
+ * Where a container's cgroups are below each controller's root: `berth/<id>`, or
+ * `<--cgroup-parent>/<id>`. The runner gives runc this as `cgroupsPath`.
  */
-export function cgroupDir(controller: string, id: string): string {
-  return join(CGROUP_ROOT, controller, 'berth', id);
+export function cgroupKey(c: { Id: string; HostConfig: { CgroupParent?: string } }): string {
+  const parent = (c.HostConfig.CgroupParent ?? '').replace(/^\/+|\/+$/g, '');
+  return `${parent || 'berth'}/${c.Id}`;
+}
+
+/** A container's directory under one cgroup v1 controller; `key` from cgroupKey. */
+export function cgroupDir(controller: string, key: string): string {
+  return join(CGROUP_ROOT, controller, key);
 }
 
 /** A cgroup file's text, or undefined when the controller or file is not there. */
-export async function readCgroupFile(controller: string, id: string, file: string): Promise<string | undefined> {
-  return readFile(join(cgroupDir(controller, id), file), 'utf8').catch(() => undefined);
+export async function readCgroupFile(controller: string, key: string, file: string): Promise<string | undefined> {
+  return readFile(join(cgroupDir(controller, key), file), 'utf8').catch(() => undefined);
 }
 
 /** A single-number cgroup file (`memory.usage_in_bytes`); undefined when absent or not a number (`max`). */
-export async function readCgroupNumber(controller: string, id: string, file: string): Promise<number | undefined> {
-  const text = (await readCgroupFile(controller, id, file))?.trim();
+export async function readCgroupNumber(controller: string, key: string, file: string): Promise<number | undefined> {
+  const text = (await readCgroupFile(controller, key, file))?.trim();
   return text && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 

@@ -12,6 +12,7 @@ import { emitContainerEvent } from '../events/emit.js';
 import { releaseMounts, startMounts } from './mounts/runtime-mounts.js';
 import { forgetMounts } from './mounts/resolve-mounts.js';
 import { withInit } from './init.js';
+import { cgroupKey } from './cgroup-files.js';
 import { keepLogRotated, prepareContainerLog } from './log-rotation.js';
 
 /** Where a container's rootfs is mounted while it runs. */
@@ -75,6 +76,7 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
       pid: joinedNamespace(ctx, hc.PidMode, 'pid'),
       ipc: joinedNamespace(ctx, hc.IpcMode, 'ipc'),
       oomScoreAdj: hc.OomScoreAdj || undefined,
+      uts: hc.UTSMode || undefined,
       noNewPrivileges: securityOpts.some((o) => o === 'no-new-privileges' || o === 'no-new-privileges:true' || o === 'no-new-privileges=true'),
       seccomp: !securityOpts.includes('seccomp=unconfined') && !securityOpts.includes('seccomp:unconfined'),
       mounts: [
@@ -96,10 +98,13 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
         cpusetCpus: hc.CpusetCpus,
         pidsLimit: hc.PidsLimit ?? undefined,
         memoryReservation: hc.MemoryReservation || undefined,
+        disableOomKiller: hc.OomKillDisable ?? undefined,
+        swappiness: hc.MemorySwappiness ?? undefined,
+        cpusetMems: hc.CpusetMems || undefined,
       },
       ulimits: (hc.Ulimits ?? []).map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })),
       rlimitCeilings: await readHardLimits(),
-      cgroupsPath: `/berth/${c.Id}`,
+      cgroupsPath: `/${cgroupKey(c)}`,
       sysctls: hc.Sysctls ?? undefined,
       shmSize: hc.ShmSize || undefined,
     });

@@ -65,6 +65,26 @@ function validateHostConfig(hc: HostConfig): void {
   for (const d of hc.Devices ?? []) {
     if (!d.PathOnHost?.startsWith('/')) throw new InvalidArgument(`invalid device path on host: ${JSON.stringify(d.PathOnHost ?? '')}`);
   }
+  if (!['', 'host'].includes(hc.UTSMode ?? '')) throw new InvalidArgument(`invalid UTS mode: ${hc.UTSMode}`);
+  if (hc.CgroupParent && (!/^\/?[A-Za-z0-9_.@:/-]+$/.test(hc.CgroupParent) || hc.CgroupParent.split('/').includes('..'))) {
+    throw new InvalidArgument(`invalid cgroup parent: ${hc.CgroupParent}`);
+  }
+  if (hc.MemorySwappiness !== undefined && hc.MemorySwappiness !== null && hc.MemorySwappiness !== -1 && (hc.MemorySwappiness < 0 || hc.MemorySwappiness > 100)) {
+    throw new InvalidArgument(`Invalid value: ${hc.MemorySwappiness}, valid memory swappiness range is 0-100`);
+  }
+  // What this engine cannot do is refused, never silently dropped.
+  const refuse = (what: string, why: string) => {
+    throw new InvalidArgument(`${what} is not supported by Berth: ${why}`);
+  };
+  if (hc.BlkioWeight) refuse('--blkio-weight', 'this host\'s block I/O scheduler has no weights (no blkio.weight in the cgroup)');
+  for (const k of ['BlkioDeviceReadBps', 'BlkioDeviceWriteBps', 'BlkioDeviceReadIOps', 'BlkioDeviceWriteIOps'] as const) {
+    if (hc[k]?.length) refuse('block I/O throttling (--device-read-bps and friends)', 'not implemented');
+  }
+  if (!['', 'host'].includes(hc.UsernsMode ?? '')) refuse(`--userns=${hc.UsernsMode}`, 'user namespace remapping is not implemented');
+  if (!['', 'host'].includes(hc.CgroupnsMode ?? '')) refuse(`--cgroupns=${hc.CgroupnsMode}`, 'this host has cgroup v1 without cgroup namespaces');
+  if (hc.Runtime && hc.Runtime !== 'runc') throw new InvalidArgument(`unknown or invalid runtime name: ${hc.Runtime}`);
+  if (hc.StorageOpt && Object.keys(hc.StorageOpt).length) refuse('--storage-opt', 'overlay snapshots have no per-container size quota');
+  if (hc.Isolation && hc.Isolation !== 'default') throw new InvalidArgument(`Invalid isolation: ${JSON.stringify(hc.Isolation)} - linux only supports 'default'`);
 }
 
 /** POST /containers/create: merges the image's config, reserves the name, prepares the writable snapshot. */
@@ -93,6 +113,7 @@ export async function createContainer(ctx: DaemonContext, body: ContainerCreateB
   // Resolves `default` to `bridge` and checks networks, addresses and aliases before anything is made.
   const networkSettings = networkSettingsAtCreate(ctx, hostConfig, body.NetworkingConfig, body.MacAddress || undefined);
   if (hostConfig.NetworkMode?.startsWith('container:') && body.Hostname) throw new InvalidArgument('conflicting options: hostname and the network mode');
+  if (hostConfig.UTSMode === 'host' && body.Hostname) throw new InvalidArgument('conflicting options: hostname and the UTS mode');
   hostConfig.RestartPolicy ??= { Name: 'no', MaximumRetryCount: 0 };
   if (hostConfig.RestartPolicy.Name === '') hostConfig.RestartPolicy.Name = 'no';
   hostConfig.LogConfig = resolveLogConfig(hostConfig.LogConfig, ctx.containers.logOpts);

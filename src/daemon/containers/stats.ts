@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import type { DaemonContext } from '../context.js';
 import type { ContainerRecord } from './container-record.js';
-import { parseKeyValues, readCgroupFile, readCgroupNumber } from './cgroup-files.js';
+import { cgroupKey, parseKeyValues, readCgroupFile, readCgroupNumber } from './cgroup-files.js';
 import type { BlkioEntry, CpuStats, StatsOptions, StatsResponse } from '../../core/wire/container-ops.js';
 
 export type { StatsOptions };
@@ -86,7 +86,7 @@ async function readCpu(id: string): Promise<CpuStats> {
 
 /** One sample of a running container's cgroups; `prev` fills the pre* fields. */
 async function sample(c: ContainerRecord, prev: StatsResponse | undefined): Promise<StatsResponse> {
-  const id = c.Id;
+  const id = cgroupKey(c);
   const [cpu, usage, maxUsage, limit, failcnt, memStat, pidsCurrent, pidsMax, bytes, serviced] = await Promise.all([
     readCpu(id),
     readCgroupNumber('memory', id, 'memory.usage_in_bytes'),

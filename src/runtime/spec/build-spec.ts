@@ -23,6 +23,11 @@ export interface SpecResources {
   pidsLimit?: number;
   /** Soft limit (`--memory-reservation`), bytes. */
   memoryReservation?: number;
+  /** `--oom-kill-disable`: the OOM killer leaves the container alone (cgroup v1). */
+  disableOomKiller?: boolean;
+  /** 0-100; absent leaves the kernel's. */
+  swappiness?: number;
+  cpusetMems?: string;
 }
 
 export interface SpecInput {
@@ -51,6 +56,8 @@ export interface SpecInput {
   ipc?: string;
   /** `--oom-score-adj`, -1000 to 1000. */
   oomScoreAdj?: number;
+  /** `host`: the host's UTS namespace (and hostname); otherwise one of its own. */
+  uts?: string;
   noNewPrivileges?: boolean;
   /** Extra mounts: binds, volumes, /etc/hosts and friends. */
   mounts?: OciMount[];
@@ -108,6 +115,9 @@ function buildResources(r: SpecResources | undefined, privileged: boolean): OciR
   if (r.cpusetCpus) cpu.cpus = r.cpusetCpus;
   if (Object.keys(cpu).length > 0) out.cpu = cpu;
   if (r.pidsLimit !== undefined && r.pidsLimit > 0) out.pids = { limit: r.pidsLimit };
+  if (r.disableOomKiller) out.memory = { ...(out.memory ?? {}), disableOOMKiller: true };
+  if (r.swappiness !== undefined && r.swappiness >= 0) out.memory = { ...(out.memory ?? {}), swappiness: r.swappiness };
+  if (r.cpusetMems) out.cpu = { ...(out.cpu ?? {}), mems: r.cpusetMems };
   if (r.memoryReservation && r.memoryReservation > 0) {
     if (r.memory && r.memory > 0 && r.memoryReservation > r.memory) {
       throw new InvalidArgument('Minimum memory limit can not be less than memory reservation limit, see usage');
@@ -173,7 +183,7 @@ export function buildSpec(input: SpecInput): OciSpec {
     root: { path: input.rootfs, readonly: input.readonlyRootfs ?? false },
     mounts: combineMounts(defaultMounts(input.shmSize ?? DEFAULT_SHM_SIZE, privileged), user),
     linux: {
-      namespaces: namespaces(input.network, input.pid, input.ipc),
+      namespaces: namespaces(input.network, input.pid, input.ipc).filter((n) => n.type !== 'uts' || input.uts !== 'host'),
       resources: buildResources(input.resources, privileged),
       maskedPaths: privileged ? [] : [...(input.maskedPaths ?? defaultMaskedPaths())],
       readonlyPaths: privileged ? [] : [...(input.readonlyPaths ?? defaultReadonlyPaths())],
@@ -196,7 +206,7 @@ export function buildSpec(input: SpecInput): OciSpec {
     spec.mounts = spec.mounts.filter((m) => m.destination !== '/dev/shm');
     spec.mounts.push({ destination: '/dev/shm', type: 'bind', source: '/dev/shm', options: ['rbind', 'rprivate'] });
   }
-  if (input.hostname) spec.hostname = input.hostname;
+  if (input.hostname && input.uts !== 'host') spec.hostname = input.hostname;
   if (input.ulimits?.length) spec.process.rlimits = toRlimits(input.ulimits, input.rlimitCeilings);
   if (input.cgroupsPath) spec.linux.cgroupsPath = input.cgroupsPath;
   if (input.rootfsPropagation) spec.linux.rootfsPropagation = input.rootfsPropagation;

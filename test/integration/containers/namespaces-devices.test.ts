@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readlink } from 'node:fs/promises';
+import { readdir, readlink, rmdir } from 'node:fs/promises';
 import { berth, docker } from '../../helpers/berthd.js';
 import { useBusyboxDaemon } from '../../helpers/fixture.js';
 
@@ -48,4 +48,32 @@ test('--pid and --ipc: host and container:<name> join those namespaces; --oom-sc
   assert.equal(await out(berth(d, ['run', '--rm', '--network', 'none', '--cpu-period', '100000', '--cpu-quota', '50000', 'busybox', 'cat', '/sys/fs/cgroup/cpu/cpu.cfs_quota_us'])), '50000\n');
   const bad = await docker(d, ['run', '--rm', '--oom-score-adj', '5000', 'busybox', 'true']);
   assert.match(bad.stderr, /range for oom score adj is \[-1000, 1000\]/);
+});
+
+test('--uts host, --oom-kill-disable, --cgroup-parent, --memory-swappiness apply; what Berth cannot do is refused, never dropped', async () => {
+  const d = daemon();
+  const { hostname } = await import('node:os');
+  assert.equal(await out(docker(d, ['run', '--rm', '--network', 'none', '--uts', 'host', 'busybox', 'hostname'])), `${hostname()}\n`);
+  const conflict = await docker(d, ['run', '--rm', '--uts', 'host', '-h', 'x', 'busybox', 'true']);
+  assert.match(conflict.stderr, /conflicting options: hostname and the UTS mode/);
+  assert.match(await out(berth(d, ['run', '--rm', '--network', 'none', '-m', '64m', '--oom-kill-disable', 'busybox', 'cat', '/sys/fs/cgroup/memory/memory.oom_control'])), /^oom_kill_disable 1$/m);
+  assert.equal(await out(docker(d, ['run', '--rm', '--network', 'none', '--memory-swappiness', '10', 'busybox', 'cat', '/sys/fs/cgroup/memory/memory.swappiness'])), '10\n');
+  const id = (await out(docker(d, ['run', '-d', '--network', 'none', '--cgroup-parent', 'berth-test-parent', 'busybox', 'sleep', '600']))).trim();
+  assert.match(await out(docker(d, ['exec', id, 'cat', '/proc/self/cgroup'])), new RegExp(`:memory:/berth-test-parent/${id}\\n`));
+  const stats = JSON.parse(await out(docker(d, ['stats', '--no-stream', '--format', '{{json .}}', id]))) as { MemUsage: string };
+  assert.doesNotMatch(stats.MemUsage, /^0B /, 'stats find the container under its parent');
+  await out(docker(d, ['rm', '-f', id]));
+  // runc leaves the parent it made in each hierarchy, as Docker does; the test takes it away.
+  for (const controller of await readdir('/sys/fs/cgroup')) await rmdir(`/sys/fs/cgroup/${controller}/berth-test-parent`).catch(() => undefined);
+  for (const [flags, re] of [
+    [['--blkio-weight', '300'], /--blkio-weight is not supported by Berth/],
+    [['--device-read-bps', '/dev/sda:1mb'], /block I\/O throttling .* is not supported by Berth/],
+    [['--storage-opt', 'size=1G'], /--storage-opt is not supported by Berth/],
+    [['--runtime', 'crun'], /unknown or invalid runtime name: crun/],
+    [['--cgroupns', 'private'], /--cgroupns=private is not supported by Berth/],
+  ] as const) {
+    const r = await docker(d, ['run', '--rm', ...flags, 'busybox', 'true']);
+    assert.notEqual(r.code, 0, flags.join(' '));
+    assert.match(r.stderr, re, flags.join(' '));
+  }
 });

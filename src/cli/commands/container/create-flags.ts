@@ -71,6 +71,11 @@ export interface CreateFlags {
   memoryReservation?: string;
   cpuPeriod?: string;
   cpuQuota?: string;
+  uts?: string;
+  oomKillDisable?: boolean;
+  cgroupParent?: string;
+  cpusetMems?: string;
+  memorySwappiness?: string;
 }
 
 /** `--device /dev/x[:/dev/y[:rwm]]`, as the docker CLI parses it. */
@@ -226,6 +231,11 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     MemoryReservation: f.memoryReservation ? parseBytes(f.memoryReservation, '--memory-reservation') : 0,
     CpuPeriod: intFlag(f.cpuPeriod, '--cpu-period') ?? 0,
     CpuQuota: intFlag(f.cpuQuota, '--cpu-quota') ?? 0,
+    UTSMode: f.uts ?? '',
+    OomKillDisable: f.oomKillDisable ?? null,
+    CgroupParent: f.cgroupParent ?? '',
+    CpusetMems: f.cpusetMems ?? '',
+    MemorySwappiness: intFlag(f.memorySwappiness, '--memory-swappiness') ?? null,
   };
   const exposed: Record<string, object> = {};
   const bindings: PortMap = {};
@@ -301,6 +311,11 @@ export function addCreateFlags(cmd: Command): Command {
     .option('--device <list>', 'Add a host device to the container', collect)
     .option('--group-add <list>', 'Add additional groups to join', collect)
     .option('--pid <string>', 'PID namespace to use')
+    .option('--uts <string>', 'UTS namespace to use')
+    .option('--oom-kill-disable', 'Disable OOM Killer')
+    .option('--cgroup-parent <string>', 'Optional parent cgroup for the container')
+    .option('--cpuset-mems <string>', 'MEMs in which to allow execution (0-3, 0,1)')
+    .option('--memory-swappiness <int>', 'Tune container memory swappiness (0 to 100)')
     .option('--ipc <string>', 'IPC mode to use')
     .option('--pids-limit <int>', 'Tune container pids limit (set -1 for unlimited)')
     .option('--ulimit <ulimit>', 'Ulimit options', collect)
