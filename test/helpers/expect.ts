@@ -10,3 +10,10 @@ export function expectOk(r: CmdResult, what: string): void {
 export function lines(s: string): string[] {
   return s.split('\n').filter(Boolean);
 }
+
+/** Awaits a command, asserts it exited 0 (its stderr as the message) and gives its stdout. */
+export async function stdoutOf(r: Promise<CmdResult>): Promise<string> {
+  const res = await r;
+  assert.equal(res.code, 0, res.stderr);
+  return res.stdout;
+}

@@ -2,15 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readlink, rmdir } from 'node:fs/promises';
 import { berth, docker } from '../../helpers/berthd.js';
+import { stdoutOf } from '../../helpers/expect.js';
 import { useBusyboxDaemon } from '../../helpers/fixture.js';
 
 const daemon = useBusyboxDaemon();
 
-async function out(r: Promise<{ code: number; stdout: string; stderr: string }>): Promise<string> {
-  const res = await r;
-  assert.equal(res.code, 0, res.stderr);
-  return res.stdout;
-}
+const out = stdoutOf;
 
 test('--device gives the host node with its cgroup permissions; --group-add adds groups by number and name', async () => {
   const d = daemon();

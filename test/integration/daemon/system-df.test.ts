@@ -1,15 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { berth, docker } from '../../helpers/berthd.js';
+import { stdoutOf } from '../../helpers/expect.js';
 import { useBusyboxDaemon } from '../../helpers/fixture.js';
 
 const daemon = useBusyboxDaemon();
 
-async function ok(r: Promise<{ code: number; stderr: string; stdout: string }>): Promise<string> {
-  const res = await r;
-  assert.equal(res.code, 0, res.stderr);
-  return res.stdout;
-}
+const ok = stdoutOf;
 
 test('system df: images with shared layers, containers\' writable layers, volumes with data and users; docker and berth agree', async () => {
   const d = daemon();
