@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { busyboxTar, destroyDaemon, docker, startDaemon, type Daemon } from '../../helpers/berthd.js';
@@ -94,4 +94,38 @@ test('login against an htpasswd-protected berth registry; push refused before, a
   } finally {
     await secured.stop();
   }
+});
+
+test('run/create --pull never|missing|always, -q, --cidfile and --label-file, as docker run has them', async () => {
+  const R = reg.hostPort;
+  ok(await berthCli(a, ['tag', 'busybox:latest', `${R}/pulltest:1`]), 'tag');
+  ok(await berthCli(a, ['push', `${R}/pulltest:1`]), 'push');
+  await berthCli(b, ['rmi', `${R}/pulltest:1`]);
+  const never = await berthCli(b, ['run', '--rm', '--pull', 'never', '--network', 'none', `${R}/pulltest:1`, 'true']);
+  assert.equal(never.code, 125);
+  assert.match(never.stderr, /No such image/);
+  const bad = await berthCli(b, ['run', '--rm', '--pull', 'sometimes', `${R}/pulltest:1`, 'true']);
+  assert.match(bad.stderr, /invalid pull option: 'sometimes': must be one of "always", "missing" or "never"/);
+  // missing (the default) pulls, saying so; -q keeps the pull quiet.
+  const missing = await berthCli(b, ['run', '--rm', '--network', 'none', `${R}/pulltest:1`, 'echo', 'pulled']);
+  ok(missing, 'run, pulling');
+  assert.match(missing.stderr, /Unable to find image '.*pulltest:1' locally/);
+  assert.equal(missing.stdout, 'pulled\n');
+  const always = await berthCli(b, ['run', '--rm', '--pull', 'always', '-q', '--network', 'none', `${R}/pulltest:1`, 'echo', 'again']);
+  ok(always, 'run --pull always -q');
+  assert.equal(always.stdout, 'again\n');
+  assert.equal(always.stderr, '');
+
+  const cid = join(root, 'cid');
+  const labels = join(root, 'labels');
+  await writeFile(labels, '# team labels\nteam=core\n\ntier=db\n');
+  const created = await berthCli(b, ['create', '--cidfile', cid, '--label-file', labels, '-l', 'tier=cache', '--network', 'none', `${R}/pulltest:1`, 'true']);
+  ok(created, 'create --cidfile --label-file');
+  assert.equal(await readFile(cid, 'utf8'), created.stdout.trim());
+  const labelsOf = await berthCli(b, ['container', 'inspect', '--format', '{{json .Config.Labels}}', created.stdout.trim()]);
+  assert.equal(labelsOf.stdout.trim(), '{"team":"core","tier":"cache"}');
+  const again = await berthCli(b, ['create', '--cidfile', cid, `${R}/pulltest:1`, 'true']);
+  assert.notEqual(again.code, 0);
+  assert.match(again.stderr, /Container ID file found, make sure the other container isn't running or delete/);
+  ok(await berthCli(b, ['rm', created.stdout.trim()]), 'rm');
 });

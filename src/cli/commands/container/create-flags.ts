@@ -76,6 +76,29 @@ export interface CreateFlags {
   cgroupParent?: string;
   cpusetMems?: string;
   memorySwappiness?: string;
+  labelFile?: string[];
+  pull?: string;
+  platform?: string;
+  cidfile?: string;
+  quiet?: boolean;
+}
+
+/** `--label-file`: `key=value` lines, `#` comments and blank lines skipped, as Docker reads them. */
+function labelFiles(files: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new InvalidArgumentError(`open ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+    }
+    for (const line of text.split('\n')) {
+      const t = line.trim();
+      if (t && !t.startsWith('#')) out.push(t);
+    }
+  }
+  return out;
 }
 
 /** `--device /dev/x[:/dev/y[:rwm]]`, as the docker CLI parses it. */
@@ -261,7 +284,7 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     Hostname: f.hostname ?? '',
     Domainname: f.domainname ?? '',
     ExposedPorts: Object.keys(exposed).length ? exposed : null,
-    Labels: keyValueMap(f.label, '-l, --label'),
+    Labels: keyValueMap([...labelFiles(f.labelFile ?? []), ...(f.label ?? [])], '-l, --label'),
     Volumes: Object.keys(vols.volumes).length ? vols.volumes : null,
     StopSignal: f.stopSignal,
     StopTimeout: intFlag(f.stopTimeout, '--stop-timeout') ?? null,
@@ -288,6 +311,11 @@ export function addCreateFlags(cmd: Command): Command {
     .option('-h, --hostname <string>', 'Container host name')
     .option('--entrypoint <string>', 'Overwrite the default ENTRYPOINT of the image')
     .option('-l, --label <list>', 'Set meta data on a container', collect)
+    .option('--label-file <list>', 'Read in a line delimited file of labels', collect)
+    .option('--pull <string>', 'Pull image before running ("always", "missing", "never")', 'missing')
+    .option('--platform <string>', 'Set platform if server is multi-platform capable')
+    .option('--cidfile <string>', 'Write the container ID to the file')
+    .option('-q, --quiet', 'Suppress the pull output')
     .option('--restart <string>', 'Restart policy to apply when a container exits', 'no')
     .option('--init', 'Run an init inside the container that forwards signals and reaps processes')
     .option('--stop-signal <string>', 'Signal to stop the container')

@@ -4,8 +4,7 @@ import { ApiError } from '../../../client/transport.js';
 import { addCreateFlags, createBody, type CreateFlags } from './create-flags.js';
 import { startFailureCode } from './output.js';
 import { runStream } from './interactive.js';
-import { pullImage } from '../image/pull.js';
-import { formatReference, parseReference } from '../../../core/reference.js';
+import { createWithPull } from './create-with-pull.js';
 
 interface RunFlags extends CreateFlags {
   detach?: boolean;
@@ -27,25 +26,13 @@ export function registerRun(program: Command, container: Command, ctx: CliContex
     if (flags.detach && flags.rm === undefined) body.HostConfig!.AutoRemove = false;
     let created: { Id: string };
     try {
-      created = await client.containerCreate(body, flags.name);
+      created = await createWithPull(ctx, image, body, flags);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404 && /No such image/.test(err.message)) {
-        ctx.err(`Unable to find image '${image.includes(':') ? image : `${image}:latest`}' locally\n`);
-        try {
-          await pullImage(ctx, formatReference(parseReference(image)), {}, process.stderr);
-          created = await client.containerCreate(body, flags.name);
-        } catch (pullErr) {
-          ctx.err(`berth: ${pullErr instanceof ApiError ? 'Error response from daemon: ' : ''}${(pullErr as Error).message}\n`);
-          process.exitCode = 125;
-          return;
-        }
-      } else {
-        // docker run exits 125 when the daemon refuses to create the container.
-        if (!(err instanceof ApiError)) throw err;
-        ctx.err(`berth: Error response from daemon: ${err.message}\n\nRun 'berth run --help' for more information\n`);
-        process.exitCode = 125;
-        return;
-      }
+      // docker run exits 125 when the container cannot be created (daemon refusal, failed pull, bad flag).
+      const daemon = err instanceof ApiError;
+      ctx.err(`berth: ${daemon ? 'Error response from daemon: ' : ''}${(err as Error).message}\n${daemon ? "\nRun 'berth run --help' for more information\n" : ''}`);
+      process.exitCode = 125;
+      return;
     }
     if (flags.detach) {
       try {
