@@ -83,8 +83,8 @@ export interface CreateFlags {
   quiet?: boolean;
 }
 
-/** `--label-file`: `key=value` lines, `#` comments and blank lines skipped, as Docker reads them. */
-function labelFiles(files: readonly string[]): string[] {
+/** The meaningful lines of `--env-file`/`--label-file` files: trimmed, blank lines and `#` comments skipped. */
+function fileLines(files: readonly string[]): string[] {
   const out: string[] = [];
   for (const file of files) {
     let text: string;
@@ -191,21 +191,8 @@ function ulimits(list: string[] | undefined): HostConfig['Ulimits'] {
 }
 
 function envFiles(files: string[] | undefined): string[] {
-  const out: string[] = [];
-  for (const f of files ?? []) {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch (err) {
-      throw new InvalidArgumentError(`open ${f}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
-    }
-    for (const raw of text.split('\n')) {
-      const line = raw.trim();
-      if (!line || line.startsWith('#')) continue;
-      out.push(line.includes('=') ? line : `${line}=${process.env[line] ?? ''}`);
-    }
-  }
-  return out;
+  // A bare name takes its value from the CLI's own environment, as Docker does.
+  return fileLines(files ?? []).map((line) => (line.includes('=') ? line : `${line}=${process.env[line] ?? ''}`));
 }
 
 /** Translates `create`/`run` flags into the Engine API's create body, validating as Docker does. */
@@ -284,7 +271,7 @@ export function createBody(image: string, command: string[], f: CreateFlags): Co
     Hostname: f.hostname ?? '',
     Domainname: f.domainname ?? '',
     ExposedPorts: Object.keys(exposed).length ? exposed : null,
-    Labels: keyValueMap([...labelFiles(f.labelFile ?? []), ...(f.label ?? [])], '-l, --label'),
+    Labels: keyValueMap([...fileLines(f.labelFile ?? []), ...(f.label ?? [])], '-l, --label'),
     Volumes: Object.keys(vols.volumes).length ? vols.volumes : null,
     StopSignal: f.stopSignal,
     StopTimeout: intFlag(f.stopTimeout, '--stop-timeout') ?? null,
