@@ -27,7 +27,7 @@ export async function containerEtcFiles(ctx: DaemonContext, c: ContainerRecord):
     extraHosts: hc.ExtraHosts ?? [],
     hostGateway: ctx.networks.store.tryGet(DEFAULT_NETWORK)?.Gateway ?? '',
     selfAddresses: endpoints.map((e) => e.IPAddress!),
-    embeddedDns: usesEmbeddedDns(ctx, c) ? DOCKER_DNS : undefined,
+    embeddedDns: embeddedDnsNetwork(ctx, c) !== undefined ? DOCKER_DNS : undefined,
     dns: hc.Dns ?? [],
     dnsSearch: hc.DnsSearch ?? [],
     dnsOptions: hc.DnsOptions ?? [],
@@ -36,12 +36,14 @@ export async function containerEtcFiles(ctx: DaemonContext, c: ContainerRecord):
 }
 
 /**
- * Whether the container asks berthd's DNS through 127.0.0.11: on a user network (its first one
- * serves it, see setupNetworking); Docker's default bridge has no DNS.
+ * The network whose gateway answers the container's queries to 127.0.0.11: its first user
+ * network. setupNetworking points the redirect there, and resolv.conf names 127.0.0.11 only
+ * when there is one (Docker's default bridge has no DNS).
  */
-function usesEmbeddedDns(ctx: DaemonContext, c: ContainerRecord): boolean {
-  return Object.values(c.NetworkSettings?.Networks ?? {}).some((e) => {
-    const net = e.IPAddress ? ctx.networks.store.tryGet(e.NetworkID ?? '') : undefined;
+export function embeddedDnsNetwork(ctx: DaemonContext, c: ContainerRecord): string | undefined {
+  const networks = c.NetworkSettings?.Networks ?? {};
+  return Object.keys(networks).find((name) => {
+    const net = ctx.networks.store.tryGet(networks[name]!.NetworkID || name);
     return net !== undefined && Boolean(net.Gateway) && isUserBridge(net);
   });
 }

@@ -5,6 +5,7 @@ import { macFor, parseCidr } from '../../core/ipv4.js';
 import type { ContainerNetworkSettings, ContainerRecord } from '../containers/container-record.js';
 import type { PortMap } from '../../core/wire/networks.js';
 import type { DaemonContext } from '../context.js';
+import { embeddedDnsNetwork } from './container-etc.js';
 import { syncFirewall } from './firewall-state.js';
 import { networkKind } from './network-mode.js';
 import { isUserBridge } from './network-record.js';
@@ -116,11 +117,7 @@ export async function setupNetworking(ctx: DaemonContext, c: ContainerRecord): P
   try {
     const primary = primaryNetwork(c);
     // The first attach makes the namespace in the same process; createSandbox then only covers having no network.
-    // Docker's 127.0.0.11 answers for the first user network, as resolv.conf says (embeddedDnsRoute).
-    const dnsNet = Object.keys(s.Networks).find((name) => {
-      const net = ctx.networks.store.tryGet(s.Networks[name]!.NetworkID || name);
-      return net !== undefined && net.Driver === 'bridge' && Boolean(net.Gateway) && isUserBridge(net);
-    });
+    const dnsNet = embeddedDnsNetwork(ctx, c);
     for (const name of Object.keys(s.Networks)) await attachEndpoint(ctx, c, name, name === primary, name === dnsNet);
     await ctx.networks.driver.createSandbox(s.SandboxKey);
     const ep = primary ? s.Networks[primary] : undefined;
