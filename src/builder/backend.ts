@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ImageConfig } from '../core/image-config.js';
 import type { ProgressSink } from '../core/progress.js';
-import type { CacheSharing } from './dockerfile/run-mount.js';
+import type { RunMountSpec } from './dockerfile/run-mount.js';
 
 /**
  * What the Dockerfile dispatcher needs from the engine, and nothing more: the builder
@@ -81,7 +81,4 @@ export interface RunInput {
  * prepared (a private copy, so a read-write bind changes nothing outside the step); a
  * cache lives in the engine's build cache, by id, across builds.
  */
-export type RunMount =
-  | { type: 'bind'; source: string; target: string; readonly: boolean }
-  | { type: 'cache'; id: string; target: string; readonly: boolean; sharing: CacheSharing; mode: number; uid: number; gid: number }
-  | { type: 'tmpfs'; target: string; size?: number };
+export type RunMount = { type: 'bind'; source: string; target: string; readonly: boolean } | Exclude<RunMountSpec, { type: 'bind' }>;

@@ -69,8 +69,8 @@ export async function resolveRunMounts(s: Session, st: StageState, ins: RunInstr
       const mounts: RunMount[] = [];
       for (const [i, m] of specs.entries()) {
         const origin = origins[i];
-        if (m.type === 'cache') mounts.push({ type: 'cache', id: m.id, target: m.target, readonly: m.readonly, sharing: m.sharing, mode: m.mode, uid: m.uid, gid: m.gid });
-        else if (m.type === 'tmpfs') mounts.push({ type: 'tmpfs', target: m.target, ...(m.size !== undefined ? { size: m.size } : {}) });
+        // Caches and tmpfs need nothing prepared: the engine makes them as the spec says.
+        if (m.type !== 'bind') mounts.push(m);
         else if (origin) {
           const dir = await mkdtemp(join(s.scratchDir, 'mount-'));
           copies.push(dir);

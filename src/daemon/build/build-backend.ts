@@ -26,9 +26,13 @@ import { commitLayer, removePlaceholders, storeConfigOnly } from './layer-commit
  * snapshot mounted under <data-root>/builder/mnt, and every step's image is stored like
  * any other image (with `parent` set, which --cache-from follows).
  */
-export function buildBackend(ctx: DaemonContext, mntRoot: string, authConfigs: Record<string, AuthConfig> = {}): BuildBackend {
+export function buildBackend(
+  ctx: DaemonContext,
+  dirs: { mntRoot: string; cacheMounts: string },
+  authConfigs: Record<string, AuthConfig> = {},
+): BuildBackend {
   const { images, containers } = ctx;
-  const cacheMounts = join(dirname(mntRoot), 'cache-mounts');
+  const { mntRoot, cacheMounts } = dirs;
   const topLayer = (id: string | undefined): string | undefined => (id ? images.store.get(id as Digest)?.chainIds.at(-1) : undefined);
 
   async function withMounted<T>(key: string, mounts: Awaited<ReturnType<typeof images.snapshots.prepare>>, fn: (dir: string) => Promise<T>): Promise<T> {

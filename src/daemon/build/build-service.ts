@@ -27,11 +27,14 @@ import { diskUsage } from '../../snapshots/disk-usage.js';
 export class BuildService {
   readonly #ctx: DaemonContext;
   readonly #root: string;
+  /** RUN --mount=type=cache directories, one per cache id. */
+  readonly #cacheMounts: string;
   readonly cache: BuildCache;
 
   private constructor(ctx: DaemonContext, root: string, cache: BuildCache) {
     this.#ctx = ctx;
     this.#root = root;
+    this.#cacheMounts = join(root, 'cache-mounts');
     this.cache = cache;
   }
 
@@ -67,7 +70,7 @@ export class BuildService {
         : progress;
       try {
         const image = await this.#ctx.writes.track(() =>
-          runBuild({ context, opts: req, backend: buildBackend(this.#ctx, join(this.#root, 'mnt'), req.authConfigs), cache: this.cache, scratchDir: dir, signal }, out),
+          runBuild({ context, opts: req, backend: buildBackend(this.#ctx, { mntRoot: join(this.#root, 'mnt'), cacheMounts: this.#cacheMounts }, req.authConfigs), cache: this.cache, scratchDir: dir, signal }, out),
         );
         out.stream(`Successfully built ${image.id.replace(/^sha256:/, '').slice(0, 12)}\n`);
         for (const ref of refs) {
@@ -92,7 +95,7 @@ export class BuildService {
 
   /** The RUN --mount=type=cache directories as `system df` lists build cache (Docker's exec.cachemount records). */
   async cacheMountRecords(): Promise<BuildCacheRecord[]> {
-    const root = join(this.#root, 'cache-mounts');
+    const root = this.#cacheMounts;
     const names = await readdir(root).catch(() => [] as string[]);
     return Promise.all(
       names.map(async (name) => {
@@ -124,7 +127,7 @@ export class BuildService {
     // The step images themselves are images: `image prune` reclaims their space, not this.
     let reclaimed = 0;
     if (all) {
-      const root = join(this.#root, 'cache-mounts');
+      const root = this.#cacheMounts;
       for (const name of await readdir(root).catch(() => [] as string[])) {
         reclaimed += (await diskUsage(join(root, name))).size;
         await rm(join(root, name), { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { access, mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Conflict, InvalidArgument, messageOf } from '../../core/errors.js';
+import { Conflict, messageOf } from '../../core/errors.js';
 import { buildSpec, readHardLimits, readHostDevices, resolveDevice, type DeviceGrant } from '../../runtime/spec/index.js';
 import { writeJsonAtomic } from '../../util/atomic.js';
 import type { DaemonContext } from '../context.js';
@@ -161,13 +161,7 @@ export async function startContainer(ctx: DaemonContext, c: ContainerRecord): Pr
 /** `--device` grants, each host path resolved now: devices come and go with the host's hardware. */
 async function grantDevices(devices: NonNullable<ContainerRecord['HostConfig']['Devices']>): Promise<DeviceGrant[]> {
   const out: DeviceGrant[] = [];
-  for (const d of devices) {
-    try {
-      out.push(...(await resolveDevice(d.PathOnHost, d.PathInContainer || d.PathOnHost, d.CgroupPermissions || 'rwm')));
-    } catch (err) {
-      throw new InvalidArgument(messageOf(err));
-    }
-  }
+  for (const d of devices) out.push(...(await resolveDevice(d.PathOnHost, d.PathInContainer || d.PathOnHost, d.CgroupPermissions || 'rwm')));
   return out;
 }
 

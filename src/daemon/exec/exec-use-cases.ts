@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Conflict, InvalidArgument, messageOf } from '../../core/errors.js';
-import type { ExecRuntime } from '../../core/stdio.js';
+import type { ExecProcess, ExecRuntime } from '../../core/stdio.js';
+import type { ContainerRecord } from '../containers/container-record.js';
 import { parseDetachKeys } from '../../core/detach-keys.js';
 import type { DaemonContext } from '../context.js';
 import { rootfsOf } from '../containers/container-runner.js';
@@ -54,6 +55,29 @@ function mergeEnv(...lists: string[][]): string[] {
   return [...out.values()];
 }
 
+/**
+ * The process an exec (or a healthcheck probe) runs in `c`: the container's env, user, groups
+ * (`--group-add` included) and working directory, each overridden by what the exec gives.
+ */
+export async function execProcess(
+  ctx: DaemonContext,
+  c: ContainerRecord,
+  p: { args: string[]; user?: string; env?: string[]; cwd?: string; tty: boolean },
+): Promise<ExecProcess> {
+  const user = await resolveUser(rootfsOf(ctx, c.Id), p.user || c.Config.User, c.HostConfig.GroupAdd ?? []);
+  const base = [...(c.Config.Env ?? []), `HOSTNAME=${c.Config.Hostname ?? c.Id.slice(0, 12)}`, `HOME=${user.home}`];
+  if (p.tty) base.push('TERM=xterm');
+  return {
+    args: p.args,
+    env: mergeEnv(base, p.env ?? []),
+    cwd: p.cwd || c.Config.WorkingDir || '/',
+    uid: user.uid,
+    gid: user.gid,
+    additionalGids: user.additionalGids,
+    terminal: p.tty,
+  };
+}
+
 /** Docker's exit codes for an exec that could not start: 127 not found, 126 otherwise. */
 function startFailureCode(message: string): number {
   return /executable file not found|no such file or directory/i.test(message) ? 127 : 126;
@@ -70,23 +94,21 @@ export async function startExec(d: ExecDeps, id: string, opts: { detach: boolean
   rec.Started = true;
   const tty = rec.ProcessConfig.tty;
   try {
-    const user = await resolveUser(rootfsOf(d.ctx, c.Id), rec.ProcessConfig.user || c.Config.User, c.HostConfig.GroupAdd ?? []);
-    const base = [...(c.Config.Env ?? []), `HOSTNAME=${c.Config.Hostname ?? c.Id.slice(0, 12)}`, `HOME=${user.home}`];
-    if (tty) base.push('TERM=xterm');
     const size = opts.consoleSize;
+    const proc = await execProcess(d.ctx, c, {
+      args: [rec.ProcessConfig.entrypoint, ...rec.ProcessConfig.arguments],
+      user: rec.ProcessConfig.user,
+      env: rec.Env,
+      cwd: rec.WorkingDir,
+      tty,
+    });
     const started = await d.runtime.start({
       containerId: c.Id,
       execId: id,
       stdin: rec.OpenStdin,
       attach: !opts.detach,
       process: {
-        args: [rec.ProcessConfig.entrypoint, ...rec.ProcessConfig.arguments],
-        env: mergeEnv(base, rec.Env),
-        cwd: rec.WorkingDir || c.Config.WorkingDir || '/',
-        uid: user.uid,
-        gid: user.gid,
-        additionalGids: user.additionalGids,
-        terminal: tty,
+        ...proc,
         capabilities: rec.ProcessConfig.privileged ? [...d.ctx.containers.hostCapabilities] : undefined,
         consoleSize: size && size[0] > 0 && size[1] > 0 ? { height: size[0], width: size[1] } : undefined,
       },

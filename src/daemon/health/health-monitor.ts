@@ -6,8 +6,7 @@ import type { ExecRuntime } from '../../core/stdio.js';
 import type { HealthcheckResult } from '../../core/wire/containers.js';
 import type { DaemonContext } from '../context.js';
 import type { ContainerRecord } from '../containers/container-record.js';
-import { rootfsOf } from '../containers/container-runner.js';
-import { resolveUser } from '../containers/resolve-user.js';
+import { execProcess } from '../exec/exec-use-cases.js';
 import { emitContainerEvent } from '../events/emit.js';
 import { afterProbe, MAX_OUTPUT, probeCommand, probeTiming } from './health-rules.js';
 
@@ -75,21 +74,12 @@ export class HealthMonitors {
       if (output.length < MAX_OUTPUT) output = (output + data.toString('utf8')).slice(0, MAX_OUTPUT);
     };
     try {
-      const user = await resolveUser(rootfsOf(this.#ctx, c.Id), c.Config.User, c.HostConfig.GroupAdd ?? []);
       const started = await this.#exec.start({
         containerId: c.Id,
         execId,
         stdin: false,
         attach: true,
-        process: {
-          args: command,
-          env: [...(c.Config.Env ?? []), `HOSTNAME=${c.Config.Hostname}`, `HOME=${user.home}`],
-          cwd: c.Config.WorkingDir || '/',
-          uid: user.uid,
-          gid: user.gid,
-          additionalGids: user.additionalGids,
-          terminal: false,
-        },
+        process: await execProcess(this.#ctx, c, { args: command, tty: false }),
       });
       const drained = new Promise<void>((resolve) => {
         if (!started.connection) return resolve();

@@ -1,5 +1,6 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InvalidArgument } from '../../core/errors.js';
 import type { OciDevice } from './oci-types.js';
 
 // Directories of /dev that hold no device of the host's own (runc `devices.GetDevices`).
@@ -62,14 +63,14 @@ export interface DeviceGrant {
  * cgroup allows `permissions` on it. Anything else (missing, not a device) is an error.
  */
 export async function resolveDevice(hostPath: string, containerPath: string, permissions: string): Promise<DeviceGrant[]> {
-  if (!/^[rwm]{1,3}$/.test(permissions)) throw new Error(`invalid device cgroup permissions ${JSON.stringify(permissions)}: r, w, m`);
+  if (!/^[rwm]{1,3}$/.test(permissions)) throw new InvalidArgument(`invalid device cgroup permissions ${JSON.stringify(permissions)}: r, w, m`);
   const st = await stat(hostPath).catch(() => undefined);
-  if (!st) throw new Error(`error gathering device information while adding custom device "${hostPath}": no such file or directory`);
+  if (!st) throw new InvalidArgument(`error gathering device information while adding custom device "${hostPath}": no such file or directory`);
   if (st.isDirectory()) {
     const found = await readHostDevices(hostPath);
     return found.map((d) => ({ device: { ...d, path: join(containerPath, d.path.slice(hostPath.replace(/\/+$/, '').length)) }, access: permissions }));
   }
-  if (!st.isCharacterDevice() && !st.isBlockDevice()) throw new Error(`error gathering device information while adding custom device "${hostPath}": not a device node`);
+  if (!st.isCharacterDevice() && !st.isBlockDevice()) throw new InvalidArgument(`error gathering device information while adding custom device "${hostPath}": not a device node`);
   const big = await stat(hostPath, { bigint: true });
   const device: OciDevice = {
     path: containerPath,
