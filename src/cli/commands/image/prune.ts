@@ -27,11 +27,13 @@ export function registerImagePrune(image: Command, ctx: CliContext): void {
       const filters = filtersFrom(opts.filter);
       filters.dangling = [opts.all ? 'false' : 'true'];
       const res = await ctx.client().imagePrune(filters);
-      if (res.ImagesDeleted?.length) {
-        ctx.out('Deleted Images:\n');
-        for (const i of res.ImagesDeleted) ctx.out(i.Untagged ? `untagged: ${i.Untagged}\n` : `deleted: ${i.Deleted}\n`);
-        ctx.out('\n');
-      }
+      ctx.out(deletedImagesReport(res.ImagesDeleted));
       ctx.out(`Total reclaimed space: ${humanSize(res.SpaceReclaimed)}\n`);
     });
+}
+
+/** Docker's `Deleted Images:` block of a prune (nothing when none went). */
+export function deletedImagesReport(items: ReadonlyArray<{ Untagged?: string; Deleted?: string }> | null | undefined): string {
+  if (!items?.length) return '';
+  return `Deleted Images:\n${items.map((i) => (i.Untagged ? `untagged: ${i.Untagged}\n` : `deleted: ${i.Deleted}\n`)).join('')}\n`;
 }

@@ -6,6 +6,7 @@ import { VolumeClient } from '../../../client/volume-client.js';
 import type { CliContext } from '../../context.js';
 import { humanSize } from '../../format/units.js';
 import { collect, filtersFrom } from '../../options.js';
+import { deletedImagesReport } from '../image/prune.js';
 
 interface PruneFlags {
   all?: boolean;
@@ -60,11 +61,7 @@ export function registerSystemPrune(system: Command, ctx: CliContext): void {
       }
       const images = await client.imagePrune({ ...filters, dangling: [f.all ? 'false' : 'true'] });
       reclaimed += images.SpaceReclaimed;
-      if (images.ImagesDeleted?.length) {
-        ctx.out('Deleted Images:\n');
-        for (const i of images.ImagesDeleted) ctx.out(i.Untagged ? `untagged: ${i.Untagged}\n` : `deleted: ${i.Deleted}\n`);
-        ctx.out('\n');
-      }
+      ctx.out(deletedImagesReport(images.ImagesDeleted));
       const cache = await buildPrune(client, f.all ?? false);
       reclaimed += cache.SpaceReclaimed;
       if (cache.CachesDeleted?.length) ctx.out(`Deleted build cache objects:\n${cache.CachesDeleted.join('\n')}\n\n`);
