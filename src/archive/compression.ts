@@ -2,12 +2,12 @@ import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { decompressExternal, externalFormat } from './external-decompress.js';
 
-const ZSTD = externalFormat(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]))!;
-
 export type Compression = 'none' | 'gzip' | 'zstd';
 
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
+/** zstd's decoder is the host's zstd(1) (external-decompress knows how to run it). */
+const ZSTD = externalFormat(ZSTD_MAGIC)!;
 /** Bytes needed to tell the formats apart. */
 const PEEK_BYTES = 4;
 
